@@ -1,0 +1,41 @@
+# Two commands do everything: `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PROTOKOLL := $(VENV)/bin/protokoll
+PYTHON ?= python3
+export OMP_THREAD_LIMIT := 1
+export PREFECT_HOME := $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_LOGGING_LEVEL ?= WARNING
+
+.PHONY: setup demo test samples bench clean
+
+setup: $(VENV)/.installed
+	@scripts/setup_system.sh
+
+$(VENV)/.installed: pyproject.toml
+	@scripts/setup_system.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+samples: setup
+	@$(PY) samples/make_samples.py --out samples/generated
+
+demo: samples
+	@# bad/ fails on purpose (one file per kind of broken input): exit status 1 is expected there.
+	@status=0; $(PROTOKOLL) ingest samples/generated/pdf samples/generated/scanned samples/generated/bad --workers 2 || status=$$?; \
+	  test $$status -le 1
+	$(PROTOKOLL) export --format jsonl --out out/results.jsonl
+	$(PROTOKOLL) summary
+	$(PROTOKOLL) flags
+
+test: setup
+	$(PY) -m pytest -q
+
+bench: samples
+	$(PY) benchmarks/ingest_bench.py
+
+clean:
+	rm -rf $(VENV) .prefect samples/generated out protokoll.db protokoll.db-wal protokoll.db-shm

@@ -1,0 +1,235 @@
+"""Benchmark: OCR quality, OCR speed against raw Tesseract, text-layer speed and peak memory.
+
+Run with `make bench` (generates the samples first). Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import argparse  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pdfplumber  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402
+from PIL import Image  # noqa: E402
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from pipeline.errors import ProtokollError  # noqa: E402
+from pipeline.ocr import ocr_image, render_pdf_page  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples" / "generated"
+WORKERS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One timed `protokoll ingest` run."""
+
+    ok: bool
+    seconds: float
+    peak_rss_mb: float
+    detail: str = ""
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def scanned_pages(scanned: Path, work: Path) -> list[tuple[str, Path, str]]:
+    """(label, page image, ground truth) for every scanned sample page, rendering PDFs to PNG."""
+    pages: list[tuple[str, Path, str]] = []
+    for truth_dir in sorted((scanned.parent / "truth").glob("*.gt")):
+        stem = truth_dir.name.removesuffix(".gt")
+        sources = [p for p in scanned.glob(f"{stem}.*") if p.is_file()]
+        if not sources:
+            continue
+        source = sources[0]
+        for number, truth in enumerate(sorted(truth_dir.glob("page-*.txt")), start=1):
+            label = f"{source.name} p{number}"
+            if source.suffix == ".pdf":
+                image = render_pdf_page(source, number - 1, work / f"{stem}-{number:03d}.png")
+            elif source.suffix in {".tif", ".tiff"}:
+                image = work / f"{stem}-{number:03d}.tiff"
+                with Image.open(source) as multi:
+                    multi.seek(number - 1)
+                    multi.save(image)
+            else:
+                image = source
+            pages.append((label, image, truth.read_text(encoding="utf-8")))
+    return pages
+
+
+def ocr_quality(pages: Sequence[tuple[str, Path, str]]) -> None:
+    print("(a) OCR character error rate (ocr_image vs ground truth, whitespace-normalised)")
+    errors = total = 0
+    for label, image, truth in pages:
+        started = time.perf_counter()
+        try:
+            result = ocr_image(image)
+        except ProtokollError as e:
+            print(f"    {label:40s} failed: {e.message}")
+            continue
+        distance = Levenshtein.distance(normalise(result.text), normalise(truth))
+        length = len(normalise(truth))
+        errors, total = errors + distance, total + length
+        print(
+            f"    {label:40s} CER {distance / max(length, 1):6.2%}  conf {result.mean_conf:5.1f}"
+            f"  rot {result.rotation:3d}  skew {result.skew:+5.2f}  {time.perf_counter() - started:5.1f} s"
+        )
+    if total:
+        print(f"    overall CER {errors / total:.2%} over {total} characters")
+
+
+def child_peak_rss_mb() -> float:
+    # ru_maxrss of children is the largest single descendant, in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def protokoll_ingest(paths: Sequence[Path], db_dir: Path) -> Run:
+    """Time `protokoll ingest PATH... --workers 2` into a fresh SQLite database."""
+    exe = shutil.which("protokoll") or str(Path(sys.executable).with_name("protokoll"))
+    if not Path(exe).exists():
+        return Run(False, 0.0, 0.0, "protokoll CLI not installed")
+    db = db_dir / f"bench-{time.monotonic_ns()}.db"
+    command = [exe, "ingest", *map(str, paths), "--db", f"sqlite:///{db}", "--workers", str(WORKERS)]
+    # A fresh, throwaway child so RUSAGE_CHILDREN reflects ingest, not earlier work in this process.
+    probe = (
+        "import resource, subprocess, sys;"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+        "sys.stderr.write(p.stderr[-2000:]); sys.exit(p.returncode)"
+    )
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    try:
+        peak = int(done.stdout.strip().splitlines()[-1]) / 1024
+    except (IndexError, ValueError):
+        peak = child_peak_rss_mb()
+    # Exit code 1 means some documents failed, which the broken samples are there to cause.
+    ok = done.returncode in (0, 1)
+    return Run(ok, seconds, peak, "" if ok else f"exit {done.returncode}: {done.stderr.strip()[-400:]}")
+
+
+def raw_tesseract(images: Sequence[Path], language: str = "swe") -> float:
+    """Seconds for the `tesseract` CLI to read `images`, two processes at a time."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(image: Path) -> None:
+        subprocess.run(
+            ["tesseract", str(image), "stdout", "-l", language, "--psm", "3", "--dpi", "300"],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(one, images))
+    return time.perf_counter() - started
+
+
+def pdf_page_count(paths: Sequence[Path]) -> int:
+    count = 0
+    for path in paths:
+        pdf = pdfium.PdfDocument(str(path))
+        count += len(pdf)
+        pdf.close()
+    return count
+
+
+def ocr_speed(scanned: Path, work: Path) -> None:
+    print(f"(b) OCR speed, {WORKERS} workers")
+    pdfs = sorted(scanned.glob("*.pdf"))
+    count = pdf_page_count(pdfs)
+    # Only the PDFs: the folder also holds ground-truth .txt files that ingest would read.
+    only_pdfs = work / "scanned-pdfs"
+    only_pdfs.mkdir(exist_ok=True)
+    for pdf in pdfs:
+        shutil.copy2(pdf, only_pdfs / pdf.name)
+    images = [
+        render_pdf_page(pdf, i, work / "raw" / f"{pdf.stem}-{i:03d}.png")
+        for pdf in pdfs
+        for i in range(pdf_page_count([pdf]))
+    ]
+    raw = raw_tesseract(images)
+    print(f"    raw tesseract CLI        {count} pages in {raw:6.1f} s = {60 * count / raw:5.1f} pages/min")
+    run = protokoll_ingest([only_pdfs], work)
+    if not run.ok:
+        print(f"    protokoll ingest         unavailable ({run.detail})")
+        return
+    print(f"    protokoll ingest         {count} pages in {run.seconds:6.1f} s = {60 * count / run.seconds:5.1f} pages/min")
+    print(f"    pipeline overhead over raw Tesseract: {100 * (run.seconds - raw) / raw:+.0f} %")
+    print(f"    peak RSS (largest process) {run.peak_rss_mb:.0f} MB")
+
+
+def text_speed(pdf_dir: Path, work: Path) -> None:
+    print("(c) text-layer speed")
+    pdfs = sorted(pdf_dir.glob("*.pdf"))
+    count = pdf_page_count(pdfs)
+    started = time.perf_counter()
+    for path in pdfs:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+    plumber = time.perf_counter() - started
+    print(f"    pdfplumber extract_text  {count} pages in {plumber:6.2f} s = {count / plumber:6.1f} pages/s")
+    run = protokoll_ingest([pdf_dir], work)
+    if not run.ok:
+        print(f"    protokoll ingest         unavailable ({run.detail})")
+        return
+    print(
+        f"    protokoll ingest         {count} pages in {run.seconds:6.2f} s = {count / run.seconds:6.1f} pages/s"
+        " (includes process start-up and database)"
+    )
+    print(f"    peak RSS (largest process) {run.peak_rss_mb:.0f} MB")
+
+
+def peak_memory(samples: Path, work: Path) -> None:
+    print("(d) peak RSS ingesting all samples (pdf/, scanned/, bad/)")
+    run = protokoll_ingest([samples / "pdf", samples / "scanned", samples / "bad"], work)
+    if not run.ok:
+        print(f"    protokoll ingest         unavailable ({run.detail})")
+        return
+    print(f"    {run.seconds:.1f} s, peak RSS of the largest process {run.peak_rss_mb:.0f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=Path, default=SAMPLES)
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["quality", "ocr", "text", "memory"], help="parts to leave out"
+    )
+    args = parser.parse_args(argv)
+    samples: Path = args.samples
+    if not (samples / "scanned").is_dir():
+        print(f"no samples in {samples}: run `make samples` first", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="protokoll-bench-") as tmp:
+        work = Path(tmp)
+        if "quality" not in args.skip:
+            ocr_quality(scanned_pages(samples / "scanned", work))
+        if "ocr" not in args.skip:
+            ocr_speed(samples / "scanned", work)
+        if "text" not in args.skip:
+            text_speed(samples / "pdf", work)
+        if "memory" not in args.skip:
+            peak_memory(samples, work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""A närvarolista (attendance list) as AttendanceEntry records.
+
+Sections: Beslutande (member), Ersättare (substitute), Övriga (other),
+Frånvarande (absent).  A line is "Name (Party), function/title, department,
+§ ranges, clock window".  The list may be split across pages with signature
+footer debris between parts; it ends at the first line that is neither a
+heading, debris nor a person.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.text import fold
+from models.records import AttendanceEntry, Span
+
+# Section headings (folded, whole line) -> role.  Longest first.
+HEADINGS: list[tuple[str, str]] = [
+    (r"ej\s+tjanstgorande\s+ersattare", "substitute"),
+    (r"tjanstgorande\s+ersattare", "member"),
+    (r"beslutande(?:\s+ledamoter)?", "member"),
+    (r"ledamoter", "member"),
+    (r"ersattare", "substitute"),
+    (r"ovriga(?:\s+(?:deltagare|narvarande|tjanstepersoner))?", "other"),
+    (r"(?:narvarande\s+)?tjanstem[ae]n|tjanstepersoner", "other"),
+    (r"franvarande(?:\s+ledamoter)?", "absent"),
+]
+_HEADING = re.compile(r"^(?:" + "|".join(f"(?P<h{i}>{p})" for i, (p, _) in enumerate(HEADINGS)) + r")\s*:?$")
+_TITLE = re.compile(r"^narvarolista\b")
+_DEBRIS = re.compile(r"^[|\-\s:]*$|justerandes\s+sign|utdragsbestyrkande|^\|")
+
+_PARTICLE = r"(?:de|af|von|van|der|la|le|da|di|du|el|al|bin|ben)"
+_NAME_WORD = r"[A-ZÅÄÖÉÜ][\w'’.]*(?:-[A-ZÅÄÖÉÜ]?[\w'’]+)*"
+NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,4}}"
+PERSON = re.compile(rf"^(?P<name>{NAME})\s*(?:\((?P<party>[^()\d]{{1,25}})\))?\s*(?:,\s*(?P<rest>.*?))?\s*(?P<tail>§.*)?$")
+
+FUNCTIONS: list[tuple[str, re.Pattern[str]]] = [
+    ("tjänstgörande ersättare", re.compile(r"tjanstgorande\s+ersattare(?:\s+for\s+(?P<for>.+?))?\s*(?=§|,|$)")),
+    ("1:e vice ordförande", re.compile(r"(?:1:e|1:a|forste|forsta)\s+vice\s+ordforande")),
+    ("2:e vice ordförande", re.compile(r"(?:2:e|2:a|andre|andra)\s+vice\s+ordforande")),
+    ("vice ordförande", re.compile(r"vice\s+ordforande")),
+    ("ordförande", re.compile(r"ordforande")),
+    ("sekreterare", re.compile(r"sekreterare$")),
+    ("ersättare", re.compile(r"ersattare$")),
+]
+PARAGRAPHS = re.compile(r"§§?\s*(?P<list>\d+(?:\s*(?:-|,|och|samt|&)\s*\d+)*)")
+CLOCK_WINDOW = re.compile(r"(?:kl\.?\s*)?(?P<a>\d{1,2})[.:](?P<b>\d{2})\s*-\s*(?P<c>\d{1,2})[.:](?P<d>\d{2})")
+_LOWER_FUNCTION_PARTY = {"tf", "ordf", "ordf.", "sekr", "vice ordf"}
+
+
+def expand_paragraphs(text: str) -> list[int]:
+    """ "48-49, 53 och 57" -> [48, 49, 53, 57]; accepts hyphen/en dash ranges, commas and "och"."""
+    folded = fold(text)
+    numbers: list[int] = []
+    for part in re.split(r"\s*(?:,|\boch\b|\bsamt\b|&)\s*", folded):
+        m = re.fullmatch(r"\s*§*\s*(\d+)\s*(?:-\s*(\d+))?\s*", part)
+        if not m:
+            continue
+        first = int(m[1])
+        last = int(m[2]) if m[2] else first
+        if last < first or last - first > 500:
+            continue
+        numbers.extend(n for n in range(first, last + 1) if n not in numbers)
+    return numbers
+
+
+def _clock(h: str, m: str) -> str:
+    return f"{int(h):02d}:{m}"
+
+
+def parse_person(line: str, role: str) -> AttendanceEntry | None:
+    """One attendance line as an entry, or None when the line is not a person."""
+    m = PERSON.match(line.strip())
+    if not m:
+        return None
+    entry = AttendanceEntry(name=m["name"].strip(), role=role)
+    party = (m["party"] or "").strip()
+    if party:
+        if party.lower() in _LOWER_FUNCTION_PARTY or party.islower():
+            entry.function = party
+        else:
+            entry.party = party
+    rest = ", ".join(p for p in (m["rest"], m["tail"]) if p)
+    folded_rest = fold(rest)
+    for function, pattern in FUNCTIONS:
+        f = pattern.search(folded_rest)
+        if f:
+            entry.function = function
+            if f.groupdict().get("for"):
+                a, b = f.span("for")
+                entry.serving_for = rest[a:b].strip(" ,")
+            folded_rest = folded_rest[: f.start()] + " " * (f.end() - f.start()) + folded_rest[f.end() :]
+            break
+    if entry.function == "tjänstgörande ersättare":
+        entry.role = "member"
+    for p in PARAGRAPHS.finditer(folded_rest):
+        entry.paragraphs.extend(n for n in expand_paragraphs(p["list"]) if n not in entry.paragraphs)
+        folded_rest = folded_rest[: p.start()] + " " * (p.end() - p.start()) + folded_rest[p.end() :]
+    for c in CLOCK_WINDOW.finditer(folded_rest):
+        entry.times.append((_clock(c["a"], c["b"]), _clock(c["c"], c["d"])))
+        folded_rest = folded_rest[: c.start()] + " " * (c.end() - c.start()) + folded_rest[c.end() :]
+    # What is left, comma by comma, is title then department (keep original spelling).
+    parts = [rest[a:b].strip() for a, b in _kept_parts(folded_rest)]
+    parts = [p for p in parts if p]
+    if parts:
+        if role == "other" or entry.function is None:
+            entry.title = parts[0]
+            if len(parts) > 1:
+                entry.department = ", ".join(parts[1:])
+        else:
+            entry.department = ", ".join(parts) or None
+    return entry
+
+
+def _kept_parts(folded_rest: str) -> list[tuple[int, int]]:
+    """Offsets of the comma-separated parts that were not consumed as function, § or time."""
+    spans, pos = [], 0
+    for piece in folded_rest.split(","):
+        start, end = pos, pos + len(piece)
+        pos = end + 1
+        if piece.strip():
+            spans.append((start, end))
+    return spans
+
+
+def _heading_role(folded_line: str) -> str | None:
+    m = _HEADING.match(folded_line)
+    if not m:
+        return None
+    return next(HEADINGS[i][1] for i in range(len(HEADINGS)) if m.group(f"h{i}"))
+
+
+def attendance_end(text: str) -> int:
+    """Offset where the närvarolista at the start of `text` ends (first line that belongs to something else)."""
+    entries_end, _ = _parse(text, 0)
+    return entries_end
+
+
+def _parse(text: str, base: int) -> tuple[int, list[AttendanceEntry]]:
+    entries: list[AttendanceEntry] = []
+    role: str | None = None
+    pos = 0
+    last_end = 0
+    pending: tuple[str, int, int] | None = None  # line ending in "," waiting for its continuation
+    for raw in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(raw)
+        line = raw.strip()
+        folded = fold(line)
+        if not line or _DEBRIS.search(folded) or _TITLE.match(folded):
+            continue
+        heading = _heading_role(folded)
+        if heading:
+            role, pending = heading, None
+            last_end = pos
+            continue
+        if role is None:
+            if entries:
+                break
+            continue
+        if pending and not PERSON.match(line):
+            # Continuation of a wrapped line ("chef …,\nkommunstyrelseförvaltningen").
+            joined, first_start, _ = pending
+            entries.pop()
+            line, start = f"{joined} {line}", first_start
+        elif pending is None and not PERSON.match(line):
+            break
+        entry = parse_person(line, role)
+        if entry is None:
+            break
+        entry.span = Span(page=0, start=base + start, end=base + pos - (len(raw) - len(raw.rstrip())))
+        previous = entries[-1] if entries else None
+        if previous and previous.name == entry.name and previous.role == entry.role:
+            pending = None
+            last_end = pos
+            continue
+        entries.append(entry)
+        pending = (line, start, pos) if line.endswith(",") else None
+        last_end = pos
+    return last_end, entries
+
+
+def extract_attendance(text: str, base: int = 0) -> list[AttendanceEntry]:
+    """Entries of the närvarolista that `text` starts with (headings may come first); spans base-relative."""
+    return _parse(text, base)[1]

@@ -1,0 +1,175 @@
+"""Document assembly: the one entry point the pipeline calls to turn a document's pages into an Extraction."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from datetime import date
+
+from extractors.bodies import is_body_name, normalise_body
+from extractors.case_numbers import extract_case_numbers, unique_case_numbers
+from extractors.items import extract_items, protocol_body_for
+from extractors.references import parse_date
+from extractors.segment import classify, segment, strip_noise
+from extractors.text import DocText, fold
+from models.records import Extraction, Item, Meeting, PageText, Span
+
+log = logging.getLogger(__name__)
+
+_MINUTES_DATE = re.compile(r"^[ \t]*datum[ \t]*:?[ \t]*(?P<date>\d{4}-\d{2}-\d{2})", re.M)
+
+
+def _page_span(doc: DocText, span: Span | None) -> Span | None:
+    """Turn a document-level span (page 0, as extractors working on plain text return) into page coordinates."""
+    if span is None or span.page != 0:
+        return span
+    local = doc.span(span.start, span.end)
+    return replace(local, box=span.box, confidence=span.confidence)
+
+
+def _localise(doc: DocText, records: list) -> list:
+    for record in records:
+        if hasattr(record, "span"):
+            record.span = _page_span(doc, record.span)
+    return records
+
+
+def _optional(module: str, name: str):
+    """A function from a sibling extractor that may not exist yet; None until it does."""
+    try:
+        mod = __import__(f"extractors.{module}", fromlist=[name])
+        return getattr(mod, name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _meeting_for(item: Item, meetings: list[Meeting]) -> Meeting | None:
+    """The meeting of the item's body whose paragraph range holds the item's §, else the only one of that body."""
+    if not item.body:
+        return None
+    same_body = [m for m in meetings if m.body and fold(m.body) == fold(item.body)]
+    if item.paragraph is not None:
+        in_range = [m for m in same_body if m.paragraph_range and m.paragraph_range[0] <= item.paragraph <= m.paragraph_range[1]]
+        if in_range:
+            return in_range[0]
+        same_body = [m for m in same_body if not m.paragraph_range]
+    return same_body[0] if len(same_body) == 1 else None
+
+
+_ORGAN = re.compile(r"^[ \t]*organ[ \t]*:?[ \t]+(?P<body>\S.*?)[ \t]*$", re.M)
+_MEETING_DATE = re.compile(r"^[ \t]*(?:sammantradesdatum|datum)[ \t]*:?[ \t]*(?P<date>\d{4}-\d{2}-\d{2})", re.M)
+_RANGE = re.compile(r"^[ \t]*paragrafer[ \t]*:?[ \t]*§?[ \t]*(?P<a>\d+)[ \t]*-[ \t]*(?P<b>\d+)", re.M)
+
+
+def _notice_meetings(doc: DocText, sections) -> list[Meeting]:
+    """Body, date and § range read from cover + ANSLAG/BEVIS pairs; used for item dates until extractors.meetings exists."""
+    meetings: list[Meeting] = []
+    cover_range = None
+    for section in sections:
+        folded = fold(section.text)
+        if section.kind == "protocol_cover":
+            m = _RANGE.search(folded)
+            cover_range = (int(m.group("a")), int(m.group("b"))) if m else None
+        elif section.kind == "notice":
+            organ, when = _ORGAN.search(folded), _MEETING_DATE.search(folded)
+            if organ and when:
+                body = section.text[organ.start("body") : organ.end("body")]
+                meetings.append(Meeting(body=body, date=parse_date(when.group("date")), paragraph_range=cover_range))
+            cover_range = None
+    return meetings
+
+
+_HEAD_LINES = 40
+
+
+def _head_body(clean: str, sections) -> str | None:
+    """The deciding body printed alone on a line of the document head, before the first § extract
+    ("Kommunstyrelsen" under the letterhead of an extract); None when the head names none or several."""
+    first = next((s.start for s in sections if s.kind == "paragraph_extract"), None)
+    if first is None:
+        return None
+    lines = [line.strip(" \t*#|") for line in clean[:first].splitlines()]
+    found = {
+        normalise_body(line) for line in [ln for ln in lines if ln][:_HEAD_LINES]
+        if len(line) <= 60 and len(line.split()) <= 6 and line[:1].isupper() and not re.search(r"\d", line)
+        and is_body_name(line) and not re.search(r"\bkommuns?\b|\bstad\b", fold(line))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _minutes_date(doc: DocText, sections) -> date | None:
+    for section in sections:
+        if section.rule == "minutes_header":
+            m = _MINUTES_DATE.search(fold(section.text))
+            if m:
+                return parse_date(m.group("date"))
+    return None
+
+
+def extract_document(pages: list[PageText]) -> Extraction:
+    """Pages -> Extraction: noise stripped, sections typed, document classified, items, case numbers, meetings,
+    dates, periods and amounts; every span in page coordinates."""
+    doc = DocText.from_pages(pages)
+    clean = strip_noise(doc.text)
+    sections = segment(doc)
+    doc_type = classify(doc, sections)
+    meetings: list[Meeting] = []
+    extract_meetings = _optional("meetings", "extract_meetings")
+    if extract_meetings:
+        meetings = extract_meetings(doc, sections)
+        for meeting in meetings:
+            meeting.span = _page_span(doc, meeting.span)
+            for entry in getattr(meeting, "attendance", []):
+                entry.span = _page_span(doc, entry.span)
+    known = meetings or _notice_meetings(doc, sections)
+    # An item whose decision block names no body ("Beslut") was decided by the body whose protocol it is.
+    meeting_bodies = {fold(m.body): m.body for m in known if m.body}
+    protocol_body = next(iter(meeting_bodies.values())) if len(meeting_bodies) == 1 else _head_body(clean, sections)
+
+    items = extract_items(doc, sections, known, protocol_body)
+    case_numbers = _localise(doc, unique_case_numbers(extract_case_numbers(clean)))
+    for item in items:
+        if item.case_number is not None:
+            item.case_number.span = _page_span(doc, item.case_number.span)
+
+    extraction = Extraction(doc_type=doc_type, sections=sections, items=items, case_numbers=case_numbers, meetings=meetings)
+
+    document_date = _optional("dates", "document_date")
+    doc_date = None
+    if document_date:
+        try:
+            doc_date = document_date(doc, sections)
+        except ImportError:
+            doc_date = None
+    extraction.date = doc_date or _minutes_date(doc, sections)
+
+    extract_dates = _optional("dates", "extract_dates")
+    if extract_dates:
+        extraction.dates = _localise(doc, extract_dates(clean, 0, extraction.date))
+    extract_periods = _optional("periods", "extract_periods")
+    if extract_periods:
+        extraction.periods = _localise(doc, extract_periods(clean, 0))
+    extract_amounts = _optional("amounts", "extract_amounts")
+    if extract_amounts:
+        extraction.amounts = _localise(doc, extract_amounts(clean, 0))
+    detect_municipality = _optional("municipality", "detect_municipality")
+    if detect_municipality:
+        found = detect_municipality(doc.text)
+        if found:
+            extraction.municipality, extraction.municipality_code = found
+
+    minutes_date = _minutes_date(doc, sections) if doc_type == "minutes" else None
+    meeting_dates = {d.value for d in extraction.dates if d.role == "meeting"}
+    for item in items:
+        if item.body is None and item.paragraph is not None:
+            item.body = protocol_body_for(item.paragraph, known, protocol_body)
+        meeting = _meeting_for(item, known)
+        if meeting and meeting.date:
+            item.meeting_date = meeting.date
+        elif item.paragraph is None and minutes_date:
+            item.meeting_date = minutes_date
+        elif item.paragraph is not None and len(meeting_dates) == 1 and not known:
+            # an extract without cover: its one "Sammanträdesdatum" is the meeting's date
+            item.meeting_date = next(iter(meeting_dates))
+    return extraction

@@ -1,0 +1,364 @@
+"""Items (ärenden): § extracts of protocols and numbered agenda items of minutes, with their decisions,
+references, motions, votes, reservations, jäv and distribution."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.bodies import (
+    MINUTES_HEADING,
+    body_for_minutes_item,
+    is_body_name,
+    minutes_body,
+    normalise_body,
+    same_body,
+)
+from extractors.case_numbers import extract_case_numbers
+from extractors.references import extract_references
+from extractors.segment import strip_noise
+from extractors.text import DocText, fold
+from extractors.votes import extract_votes
+from models.records import Item, Meeting, Reference, Section, Span, Vote
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int  # document offset
+    text: str  # original, markdown emphasis removed
+    folded: str
+
+
+# A lower-case letter directly followed by an upper-case one: where OCR or text extraction glued two lines.
+_GLUED = re.compile(r"(?<=[a-zåäöéü])(?=[A-ZÅÄÖÉ])")
+
+
+def _unglue(line: _Line) -> list[_Line]:
+    """A title glued to the block heading after it ("…kunskapsstyrningÄldre- och omsorgsnämndens förslag till
+    kommunstyrelsen") as two lines; the cut is taken only where the rest opens a block naming a body."""
+    for m in _GLUED.finditer(line.text):
+        k = m.start()
+        rest = _Line(line.start + k, line.text[k:], line.folded[k:])
+        head = _heading(rest)
+        if head and head.body:
+            return [_Line(line.start, line.text[:k], line.folded[:k]), rest]
+    return [line]
+
+
+def _item_lines(text: str, base: int) -> list[_Line]:
+    """Non-blank lines, with markdown runs like `UTDRAG**Title****Body förslag**` and a title glued to its
+    decision heading split into separate lines."""
+    folded_all = fold(text)
+    out = []
+    for m in re.finditer(r"[^\n\f]+", text):
+        for part in re.finditer(r"(?:(?!\*\*).)+", m.group()):
+            raw = part.group()
+            stripped = raw.strip(" \t*#_")
+            if not stripped:
+                continue
+            offset = m.start() + part.start() + raw.find(stripped[0])
+            out += _unglue(_Line(base + offset, stripped, folded_all[offset - 0 : offset + len(stripped)]))
+    return out
+
+
+# --- headings ----------------------------------------------------------------
+
+_PROPOSAL = re.compile(r"^(?P<body>.+?)(?::s|s)\s+forslag\s+till\s+(?P<target>.+?)\s*:?$")
+_OWN_DECISION = re.compile(r"^(?P<body>.+?)(?::s|s)\s+beslut\s*:?$")
+_DECIDES = re.compile(r"^(?P<body>.+?)\s+beslutar\b\s*(?P<rest>.*)$")
+_PLAIN_DECISION = re.compile(r"^(?:beslut|forslag till beslut|beslutsforslag)\s*:?$")
+_STOP = re.compile(
+    r"^(?:beskrivning av arendet|arendebeskrivning|arendet|sammanfattning(?: av arendet)?|bakgrund|yrkanden?"
+    r"|propositionsordning|omrostning(?:sresultat)?|reservation(?:er)?|protokollsanteckning(?:ar)?|jav"
+    r"|bilagor?|beslutsunderlag|handlingar|forvaltningens bedomning|motivering|skal for beslut(?:et)?)\s*:?$"
+)
+_DISTRIBUTION = re.compile(
+    r"^(?:(?:protokollsutdrag|beslutet|utdrag|protokollet)\s+(?:skickas|expedieras|sands)\s+till|expedieras\s+till"
+    r"|expedieras|utdrag\s+till|sandlista)\s*:?\s*(?P<rest>.*)$"
+)
+_CLAUSE = re.compile(r"^(?:(?P<num>\d{1,2})[.)]\s+|[-•–]\s+|(?=att\s))(?P<text>.+)$")
+_UTDRAG = re.compile(r"^(?:utdrag|protokollsutdrag|utdrag ur protokoll(?:et)?)\s*$")
+_INFORMATION = re.compile(r"till handlingarna|informationen noteras|noterar informationen|tar del av informationen|anteckna informationen")
+_DECIDING_VERB = re.compile(r"\b(?:godkann|anta|faststall|bevilja|uppdra|tillstyrk|avslå|bifall)")
+_ADJUSTED = re.compile(r"justeras omedelbart|omedelbar justering")
+_PERSON_PARTY = re.compile(r"[A-ZÅÄÖÉ][\wåäöéü-]+(?:\s+[A-ZÅÄÖÉ][\wåäöéü-]+)+\s*\([A-ZÅÄÖa-zåäö]{1,4}\)")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]|$)", re.M)
+
+
+def _genitive(text: str, m: re.Match[str]) -> str:
+    """The body name with its genitive ending ("Socialnämndens", "SKL:s") as printed."""
+    end = m.end("body")
+    return text[: end + (2 if text[end : end + 2] == ":s" else 1)]
+
+
+@dataclass(slots=True)
+class _Heading:
+    """A line opening a decision or proposal block: its kind, the body it names, the body a proposal is
+    addressed to, and any clause text on the same line."""
+
+    kind: str
+    body: str | None
+    target: str | None = None
+    inline: str = ""
+
+
+def _heading(line: _Line) -> _Heading | None:
+    """The block a line opens ("Kommunstyrelsens förslag till kommunfullmäktige", "Beslut", "X beslutar att"), if any."""
+    f = line.folded.rstrip(" .")
+    m = _PROPOSAL.match(f)
+    if m and is_body_name(_genitive(line.text, m)):
+        body = normalise_body(_genitive(line.text, m))
+        target = m.group("target")
+        kind = "decision" if fold(body) == target or target.startswith("beslut") else "proposal"
+        named = line.text[m.start("target") : m.end("target")]
+        return _Heading(kind, body, normalise_body(named) if is_body_name(named) else None)
+    m = _OWN_DECISION.match(f)
+    if m and is_body_name(_genitive(line.text, m)):
+        return _Heading("decision", normalise_body(_genitive(line.text, m)))
+    m = _DECIDES.match(f)
+    if m and is_body_name(line.text[: m.end("body")]):
+        rest = line.text[m.start("rest") :].strip()
+        inline = "" if fold(rest).rstrip(" :") in ("att", "") else rest
+        return _Heading("decision", normalise_body(line.text[: m.end("body")]), inline=inline)
+    if _PLAIN_DECISION.match(f):
+        return _Heading("decision", None)
+    return None
+
+
+def _informational(decisions: list[str]) -> bool:
+    """Every clause only files information ("läggs till handlingarna") and none approves or commissions anything."""
+    return bool(decisions) and all(
+        _INFORMATION.search(fold(d)) and not _DECIDING_VERB.search(fold(d)) for d in decisions
+    )
+
+
+def _clean_clause(text: str) -> str:
+    """One clause on one line; the comma or semicolon that links list clauses ("- anta …,") is not part of it."""
+    return " ".join(text.replace("**", "").split()).strip().rstrip(",;").rstrip()
+
+
+def _sentences(text: str) -> list[str]:
+    return [" ".join(s.split()) for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def _people_or_sentence(sentence: str, before: str) -> list[str]:
+    """Names with party ("Jörgen Fogelklou (SD)") before the verb, or the whole sentence when none are named."""
+    cut = fold(sentence).find(before)
+    head = sentence[:cut] if cut >= 0 else sentence
+    names = [" ".join(n.split()) for n in _PERSON_PARTY.findall(head)]
+    return names or [sentence]
+
+
+def _localise(doc: DocText, span: Span | None) -> Span | None:
+    return doc.span(span.start, span.end) if span is not None else None
+
+
+# --- § extracts ------------------------------------------------------------------
+
+
+def _adopt_proposal(item: Item, heads: list[_Heading], protocol_body: str | None) -> None:
+    """Another body's proposal addressed to the body whose protocol this is was decided there: in a
+    Kommunfullmäktige protocol, "Kommunstyrelsens förslag till kommunfullmäktige" is the council's decision on
+    the board's proposal.  In the proposer's own extract the item stays that body's proposal."""
+    if item.decision_kind != "proposal" or not protocol_body or same_body(item.body, protocol_body):
+        return
+    proposal = next((h for h in heads if h.kind == "proposal" and h.body == item.body), None)
+    if proposal and same_body(proposal.target, protocol_body):
+        item.proposed_by, item.body, item.decision_kind = item.body, protocol_body, "decision"
+
+
+def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: str | None = None) -> Item:
+    base = section.start
+    text = clean[section.start : section.end]
+    lines = _item_lines(text, base)
+    number = section.label or re.search(r"\d+", lines[0].text).group()
+    item = Item(number=number, paragraph=int(number), rule=section.rule, span=doc.span(section.start, section.end))
+
+    title_parts: list[str] = []
+    first = lines[0].text
+    rest_of_first = re.sub(r"^[§$]\s*\d+\s*", "", first)  # OCR reads § as $
+    blocks: list[tuple[str, str | None, list[str]]] = []
+    state = "header"
+    for k, line in enumerate(lines):
+        f = line.folded.rstrip(" .:")
+        if k == 0:
+            if rest_of_first and not extract_case_numbers(rest_of_first):
+                title_parts.append(rest_of_first)
+            cases = extract_case_numbers(first, base)
+            if cases:
+                item.case_number = cases[0]
+            continue
+        if state != "rest" and item.case_number is None:
+            cases = extract_case_numbers(line.text, line.start - 0)
+            if cases and len(cases[0].raw) >= len(line.text) - 2:
+                item.case_number = cases[0]
+                continue
+        if _UTDRAG.match(f):
+            continue
+        if _DISTRIBUTION.match(f):
+            m = _DISTRIBUTION.match(line.text.rstrip() if False else f)
+            state = "distribution"
+            inline = line.text[len(line.text) - len(m.group("rest")) :].strip() if m.group("rest") else ""
+            if inline:
+                item.distribution += [p.strip() for p in re.split(r",|\s+och\s+", inline) if p.strip()]
+            continue
+        if state == "distribution":
+            if _STOP.match(f) or _heading(line):
+                state = "rest"
+            else:
+                item.distribution.append(line.text.lstrip("-• ").strip())
+                continue
+        head = _heading(line)
+        if head:
+            blocks.append((head, []))
+            if head.inline:
+                blocks[-1][1].append(_clean_clause(head.inline))
+            state = "decisions"
+            continue
+        if _STOP.match(f):
+            state = "rest"
+            continue
+        if state == "header":
+            title_parts.append(line.text)
+        elif state == "decisions":
+            clauses = blocks[-1][1]
+            m = _CLAUSE.match(line.text)
+            if m:
+                clauses.append(_clean_clause(m.group("text")))
+            elif clauses and not clauses[-1].endswith((".", "!", ":")) and (line.text[:1].islower() or line.text[:1] == "("):
+                clauses[-1] = clauses[-1] + " " + _clean_clause(line.text)
+            elif not clauses:
+                clauses.append(_clean_clause(line.text))
+            else:
+                state = "rest"
+
+    item.title = " ".join(" ".join(title_parts).split()) or None
+    folded_text = fold(text)
+    item.immediate_adjustment = bool(_ADJUSTED.search(folded_text))
+    chosen = None
+    for head, clauses in blocks:
+        real = [c for c in clauses if not _ADJUSTED.search(fold(c))]
+        if head.body and item.body is None:
+            item.body = head.body
+        if real and chosen is None:
+            chosen = head.kind
+        item.decisions += [c for c in real if c not in item.decisions]
+    if _informational(item.decisions):
+        chosen = "information"
+    item.decision_kind = chosen or (blocks[0][0].kind if blocks else None)
+    _adopt_proposal(item, [head for head, _ in blocks], protocol_body)
+
+    first_line_end = text.find("\n")
+    refs = extract_references(text[first_line_end:], base + first_line_end) if first_line_end >= 0 else []
+    item.references = [_reference(doc, r) for r in refs if r.paragraph != item.paragraph or r.date]
+    item.votes = [_vote(doc, v) for v in extract_votes(text, base)]
+    for sentence in _sentences(text):
+        fs = fold(sentence)
+        if re.search(r"\byrkar\b", fs):
+            item.motions.append(sentence)
+        if "reserverar sig" in fs or "reserverade sig" in fs:
+            item.reservations += _people_or_sentence(sentence, "reserver")
+        if re.search(r"\bjav\b|\bjaviga?\b", fs) and not re.fullmatch(r"\s*jav\s*:?\s*", fs):
+            item.conflicts_of_interest += _people_or_sentence(sentence, "jav")
+    return item
+
+
+def _reference(doc: DocText, ref: Reference) -> Reference:
+    ref.span = _localise(doc, ref.span)
+    return ref
+
+
+def _vote(doc: DocText, vote: Vote) -> Vote:
+    vote.span = _localise(doc, vote.span)
+    return vote
+
+
+# --- minutes agenda items ----------------------------------------------------------
+
+_MINUTES_DECIDED = re.compile(r"^(?P<body>.+?)\s+(?:beslutade|beslutar|beslot)\s*:?\s*$")
+_ITEM_LABEL = re.compile(r"^\s*(?:\d{1,2}\s?[a-h]?[.)]|[a-h]\))\s*")
+_NEW_BLOCK = re.compile(r"^\s*(?:\d{1,2}\.|[a-h]\)|\d{1,2}\s?[a-h][.)])\s")
+
+
+def _minutes_item(doc: DocText, section: Section, clean: str) -> Item:
+    text = clean[section.start : section.end]
+    raw_lines = text.split("\n")
+    title_lines = []
+    for raw in raw_lines:
+        if not raw.strip():
+            if title_lines:
+                break
+            continue
+        title_lines.append(raw.strip())
+    title = _ITEM_LABEL.sub("", " ".join(" ".join(title_lines).split()), count=1) or None
+    item = Item(number=section.label or "", title=title, rule=section.rule, span=doc.span(section.start, section.end))
+    lines = [ln for ln in raw_lines if ln.strip()]
+    i = 0
+    while i < len(lines):
+        m = _MINUTES_DECIDED.match(fold(lines[i]).strip())
+        if m and is_body_name(lines[i].strip()[: m.end("body")]):
+            item.body = item.body or normalise_body(lines[i].strip()[: m.end("body")])
+            i += 1
+            while i < len(lines):
+                line = " ".join(lines[i].split())
+                if fold(line).startswith("att "):
+                    item.decisions.append(line)
+                elif (item.decisions and not item.decisions[-1].endswith((".", "!"))
+                      and not _NEW_BLOCK.match(line) and not _MINUTES_DECIDED.match(fold(line))):
+                    item.decisions[-1] += " " + line
+                else:
+                    break
+                i += 1
+            continue
+        i += 1
+    folded_title = fold(title or "")
+    if _informational(item.decisions):
+        item.decision_kind = "information"
+    elif item.decisions:
+        item.decision_kind = "decision"
+    elif folded_title.startswith(("information", "dialog")):
+        item.decision_kind = "information"
+    item.immediate_adjustment = bool(_ADJUSTED.search(fold(text)))
+    return item
+
+
+def protocol_body_for(paragraph: int | None, meetings: list[Meeting], default: str | None) -> str | None:
+    """The body whose protocol holds § `paragraph`: the one meeting whose § range covers it, else `default`."""
+    if paragraph is not None:
+        covering = {m.body for m in meetings if m.body and m.paragraph_range
+                    and m.paragraph_range[0] <= paragraph <= m.paragraph_range[1]}
+        if len(covering) == 1:
+            return covering.pop()
+    return default
+
+
+def extract_items(
+    doc: DocText, sections: list[Section], meetings: list[Meeting] | None = None, protocol_body: str | None = None
+) -> list[Item]:
+    """One Item per § extract and per agenda item; an agenda heading with sub-items is an item of its own
+    (number "4", its title, no decisions unless printed under the heading itself).  `meetings` (protocol
+    covers) and `protocol_body` (the document's one deciding body, if known) say whose protocol a § is in."""
+    clean = strip_noise(doc.text)
+    # Minutes record one body's meeting: the body named after "Minnesanteckningar" (as extractors.meetings
+    # reads it) is the body of every agenda item printing that body or none.
+    headings = [(m.start(), minutes_body(doc.text[m.start("rest") : m.end("rest")]))
+                for m in MINUTES_HEADING.finditer(fold(doc.text))]
+    items: list[Item] = []
+    for section in sections:
+        if section.kind == "paragraph_extract":
+            paragraph = int(section.label) if section.label and section.label.isdigit() else None
+            body = protocol_body_for(paragraph, meetings or [], protocol_body)
+            items.append(_paragraph_item(doc, section, clean, body))
+        elif section.kind == "minutes_item":
+            item = _minutes_item(doc, section, clean)
+            governing = [body for start, body in headings if start <= section.start]
+            item.body = body_for_minutes_item(item.body, governing[-1] if governing else None)
+            items.append(item)
+    # Minutes without a named heading: the one body some items print decided the others too.
+    minutes_bodies = {item.body for item in items if item.paragraph is None and item.body}
+    if len(minutes_bodies) == 1:
+        (body,) = minutes_bodies
+        for item in items:
+            if item.paragraph is None and item.body is None:
+                item.body = body
+    return items

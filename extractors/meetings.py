@@ -1,0 +1,272 @@
+"""Meetings (sammanträden) from protocol covers, their ANSLAG/BEVIS block and närvarolista, and from minutes.
+
+A protocol cover starts with a "Datum" line followed by "Tid"/"Plats"; its
+labels (Justeringens plats och tid, Paragrafer, Sekreterare, Ordförande,
+Justerande, then Organ, Sammanträdesdatum, Datum då anslaget sätts upp/tas ned,
+Förvaringsplats för protokollet) carry their value on the same line or the next
+non-blank one.  Minnesanteckningar (network minutes) give a Meeting whose body is
+the words after "Minnesanteckningar" and whose attendance is listed per
+municipality.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.attendance import PERSON, extract_attendance
+from extractors.bodies import MINUTES_HEADING, minutes_body
+from extractors.dates import extract_dates
+from extractors.text import DocText, fold
+from models.municipalities import registry
+from models.records import AttendanceEntry, Meeting, Section, Span
+
+# Cover and notice labels (folded, at a line start) -> Meeting field.  Longest first; words may wrap lines.
+LABELS: list[tuple[str, str]] = [
+    ("notice_posted", r"datum\s+da\s+anslaget\s+(?:satts|sattes)\s+upp"),
+    ("notice_removed", r"datum\s+da\s+anslaget\s+(?:tas|togs)\s+(?:ned|ner)"),
+    ("storage_place", r"forvaringsplats(?:\s+for\s+protokollet)?"),
+    ("adjustment", r"justeringens\s+plats\s+och\s+tid|justeringens\s+tid\s+och\s+plats|justering"),
+    ("meeting_date", r"sammantradesdatum|motesdatum"),
+    ("participants", r"ovriga\s+deltagare|beslutande"),
+    ("signature", r"underskrift(?:er)?|utdragsbestyrkande"),
+    ("notice", r"anslag\s*/\s*bevis|protokollet\s+ar\s+justerat|observera\s+att"),
+    ("paragraphs", r"paragrafer|paragraf|§§"),
+    ("secretary", r"sekreterare"),
+    ("chair", r"ordforande"),
+    ("adjusters", r"justerande"),
+    ("body", r"organ"),
+    ("date", r"datum"),
+    ("time", r"tid"),
+    ("place", r"plats"),
+]
+_LABEL = re.compile(
+    r"^[ \t\f]*(?:" + "|".join(f"(?P<{field}>{pattern})" for field, pattern in LABELS) + r")(?![\w-])[ \t]*:?[ \t]*",
+    re.M,
+)
+COVER_START = re.compile(
+    r"^[ \t\f]*datum[ \t]*:?[ \t]*\d{4}-\d\d-\d\d[^\n]*\n(?:[ \t]*\n)*[ \t]*tid\b", re.M
+)
+NOTICE = re.compile(r"^[ \t\f]*anslag\s*/\s*bevis", re.M)
+ATTENDANCE = re.compile(r"^[ \t\f]*narvarolista\b", re.M)
+MINUTES = MINUTES_HEADING
+PRESENT = re.compile(r"^[ \t]*narvarande[ \t]*:?", re.M)
+AGENDA_ITEM = re.compile(r"^[ \t]*\d{1,2}\.[ \t]+\S", re.M)
+PARAGRAPH_RANGE = re.compile(r"(?P<a>\d{1,4})\s*(?:-\s*(?P<b>\d{1,4}))?")
+TIME_RANGE = re.compile(r"(?P<a>\d{1,2})[.:](?P<b>\d{2})(?:\s*-\s*(?P<c>\d{1,2})[.:](?P<d>\d{2}))?")
+
+
+def _fields(text: str, folded: str) -> dict[str, list[str]]:
+    """Label -> value lines (same line, else the next non-blank lines), in original spelling."""
+    matches = list(_LABEL.finditer(folded))
+    values: dict[str, list[str]] = {}
+    for i, m in enumerate(matches):
+        field = m.lastgroup
+        stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        region = text[m.end() : stop]
+        first, _, rest = region.partition("\n")
+        lines: list[str] = []
+        if first.strip():
+            lines.append(first.strip())
+            follow = rest
+        else:
+            follow = rest.lstrip("\n \t\u00a0")
+        for line in follow.split("\n"):
+            if not line.strip():
+                break
+            lines.append(line.strip())
+        values.setdefault(field, lines)
+    return values
+
+
+def _first_date(value: str):
+    facts = extract_dates(value)
+    return facts[0] if facts else None
+
+
+def _names(lines: list[str]) -> list[str]:
+    """Person names from signature lines; a name printed twice counts once."""
+    names: list[str] = []
+    for line in lines:
+        for part in re.split(r",|\boch\b", line):
+            part = part.strip()
+            if part and PERSON.match(part) and part not in names:
+                names.append(part)
+    return names
+
+
+def _time(value: str) -> str | None:
+    m = TIME_RANGE.search(fold(value))
+    if not m:
+        return None
+    start = f"{int(m['a']):02d}:{m['b']}"
+    return f"{start}-{int(m['c']):02d}:{m['d']}" if m["c"] else start
+
+
+def _paragraph_range(value: str) -> tuple[int, int] | None:
+    m = PARAGRAPH_RANGE.search(fold(value))
+    if not m:
+        return None
+    a, b = int(m["a"]), int(m["b"] or m["a"])
+    return (a, b) if b >= a else None
+
+
+def _cover_meeting(doc: DocText, start: int, end: int) -> Meeting:
+    text = doc.text[start:end]
+    folded = fold(text)
+    notice = NOTICE.search(folded)
+    attendance = ATTENDANCE.search(folded, notice.end() if notice else 0)
+    head_end = attendance.start() if attendance else len(text)
+    values = _fields(text[:head_end], folded[:head_end])
+    meeting = Meeting()
+
+    def one(field: str) -> str | None:
+        lines = values.get(field) or []
+        return lines[0] if lines else None
+
+    meeting.body = one("body")
+    for field, target in (("meeting_date", "date"), ("date", "date")):
+        fact = _first_date(one(field) or "")
+        if fact and getattr(meeting, target) is None:
+            meeting.date = fact.value
+    meeting.time = _time(one("time") or "")
+    meeting.place = one("place")
+    if one("paragraphs"):
+        meeting.paragraph_range = _paragraph_range(one("paragraphs"))
+    chair = _names(values.get("chair", [])[:1])
+    meeting.chair = chair[0] if chair else None
+    secretary = _names(values.get("secretary", [])[:1])
+    meeting.secretary = secretary[0] if secretary else None
+    meeting.adjusters = _names(values.get("adjusters", []))
+    adjustment = " ".join(values.get("adjustment", []))
+    fact = _first_date(adjustment)
+    if fact:
+        meeting.adjusted_on = fact.value
+        a = adjustment.find(fact.text)
+        place = (adjustment[:a] + " " + adjustment[a + len(fact.text) :]) if a >= 0 else adjustment
+        place = re.sub(r"\bkl\.?\s*\d{1,2}[.:]\d{2}", "", place).strip(" ,.")
+        meeting.adjustment_place = place or None
+    for field in ("notice_posted", "notice_removed"):
+        fact = _first_date(one(field) or "")
+        setattr(meeting, field, fact.value if fact else None)
+    meeting.storage_place = one("storage_place")
+    meeting_end = start + head_end
+    if attendance:
+        meeting.attendance = extract_attendance(text[attendance.start() :], base=start + attendance.start())
+        for entry in meeting.attendance:
+            meeting_end = max(meeting_end, entry.span.end)
+            entry.span = doc.span(entry.span.start, entry.span.end)
+    meeting.span = doc.span(start, meeting_end)
+    return meeting
+
+
+# --- minutes ----------------------------------------------------------------
+
+_MINUTES_HEAD = 400
+# An organisation led by an acronym ("RSS Dalarna", "FoU Jämtland") rather than a municipality.
+_ACRONYM_ORG = re.compile(r"^(?P<org>[A-ZÅÄÖ]\w*[A-ZÅÄÖ]\w*(?:\s+[A-ZÅÄÖ][\wåäö-]+)?)\s+")
+_PARTICLES = {"de", "af", "von", "van", "der", "la", "le", "da", "di", "du"}
+
+
+def _split_names(chunk: str) -> list[tuple[str, str | None]]:
+    """ "Anna Frisk Emelie Forslund (tf)" -> [("Anna Frisk", None), ("Emelie Forslund", "tf")]."""
+    out: list[tuple[str, str | None]] = []
+    for piece in re.split(r"\s{2,}", chunk.strip()):
+        for segment, note in re.findall(r"([^()]+)(?:\(([^()]*)\))?", piece):
+            tokens = segment.split()
+            names: list[list[str]] = []
+            i = 0
+            while i < len(tokens):
+                take = 2
+                if i + 1 < len(tokens) and tokens[i + 1].lower() in _PARTICLES:
+                    take = 3
+                if len(tokens) - (i + take) == 1:  # an odd token left over belongs to this name
+                    take += 1
+                names.append(tokens[i : i + take])
+                i += take
+            for k, name in enumerate(names):
+                function = note.strip() or None if note and k == len(names) - 1 else None
+                if name:
+                    out.append((" ".join(name), function))
+    return out
+
+
+def _minutes_attendance(text: str, base: int, doc: DocText) -> list[AttendanceEntry]:
+    reg = registry()
+    entries: list[AttendanceEntry] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(raw)
+        line = raw.strip()
+        if not line or line.startswith("("):
+            continue
+        municipality = None
+        department = None
+        prefix = reg.match_prefix(line)
+        if prefix:
+            municipality = prefix[0].name
+            rest = line[prefix[1] :]
+        else:
+            org = _ACRONYM_ORG.match(line)
+            if not org:
+                continue
+            department = org["org"]
+            rest = line[org.end() :]
+        for name, function in _split_names(rest):
+            entries.append(
+                AttendanceEntry(
+                    name=name,
+                    role="member",
+                    function=function,
+                    department=department,
+                    municipality=municipality,
+                    span=doc.span(base + start, base + pos - (len(raw) - len(raw.rstrip()))),
+                )
+            )
+    return entries
+
+
+def _minutes_meeting(doc: DocText, heading: re.Match[str], end: int) -> Meeting:
+    text = doc.text
+    meeting = Meeting(body=minutes_body(text[heading.start("rest") : heading.end("rest")]))
+    region = text[heading.end() : end]
+    folded = fold(region)
+    present = PRESENT.search(folded)
+    head_end = present.start() if present else min(len(region), 600)
+    values = _fields(region[:head_end], folded[:head_end])
+    fact = _first_date((values.get("date") or [""])[0])
+    meeting.date = fact.value if fact else None
+    meeting.time = _time((values.get("time") or [""])[0])
+    meeting.place = (values.get("place") or [None])[0]
+    stop = head_end
+    if present:
+        agenda = AGENDA_ITEM.search(folded, present.end())
+        stop = agenda.start() if agenda else len(region)
+        meeting.attendance = _minutes_attendance(region[present.end() : stop], heading.end() + present.end(), doc)
+    meeting.span = doc.span(heading.start(), heading.end() + len(region[:stop].rstrip()))
+    return meeting
+
+
+def extract_meetings(doc: DocText, sections: list[Section]) -> list[Meeting]:
+    """One Meeting per protocol cover (with its notice and närvarolista) and per set of minutes."""
+    folded = fold(doc.text)
+    minutes = list(MINUTES.finditer(folded))
+    # A minutes heading and its own "Datum:/Tid:" lines are not a protocol cover (the segmenter types the
+    # heading as a cover too, rule "minutes_header"): one set of minutes is one meeting.
+    def in_minutes_head(offset: int) -> bool:
+        return any(h.start() <= offset < h.end() + _MINUTES_HEAD for h in minutes)
+
+    starts = [m.start() for m in COVER_START.finditer(folded) if not in_minutes_head(m.start())]
+    if not starts:
+        starts = [
+            s.start for s in sections
+            if s.kind == "protocol_cover" and s.rule != "minutes_header" and not in_minutes_head(s.start)
+        ]
+    boundaries = sorted(set(starts + [m.start() for m in minutes] + [len(doc.text)]))
+    meetings: list[tuple[int, Meeting]] = []
+    for start in sorted(set(starts)):
+        end = next(b for b in boundaries if b > start)
+        meetings.append((start, _cover_meeting(doc, start, end)))
+    for heading in minutes:
+        end = next(b for b in boundaries if b > heading.start())
+        meetings.append((heading.start(), _minutes_meeting(doc, heading, end)))
+    return [meeting for _, meeting in sorted(meetings, key=lambda pair: pair[0])]

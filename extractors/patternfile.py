@@ -1,0 +1,73 @@
+"""Load rule patterns kept as data (`extractors/patterns/<name>.jsonl`), validated on load.
+
+Each line is one JSON object with at least `id` and `pattern` (a regex matched
+against `fold(text)`).  A line with `"fragment": true` defines a named piece
+that other patterns reuse as `{name}`.  Every record produced by a pattern
+carries its `id` as the rule that fired.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PATTERN_DIR = Path(__file__).parent / "patterns"
+
+
+class PatternFileError(ValueError):
+    """A patterns file has a malformed line; the message names the file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated pattern: its id, compiled regex and the extra keys of its line."""
+
+    id: str
+    regex: re.Pattern[str]
+    data: dict = field(default_factory=dict)
+
+    def get(self, key: str, default=None):
+        return self.data.get(key, default)
+
+
+@lru_cache(maxsize=None)
+def load_rules(name: str) -> tuple[Rule, ...]:
+    """Compile `patterns/<name>.jsonl`; raise PatternFileError on a bad line, duplicate id or missing group."""
+    path = PATTERN_DIR / f"{name}.jsonl"
+    fragments: dict[str, str] = {}
+    rows: list[tuple[int, dict]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise PatternFileError(f"{path.name}:{number}: not JSON ({e})") from e
+        if not isinstance(row.get("id"), str) or not isinstance(row.get("pattern"), str):
+            raise PatternFileError(f"{path.name}:{number}: needs string 'id' and 'pattern'")
+        if row.get("fragment"):
+            fragments[row["id"]] = row["pattern"]
+        else:
+            rows.append((number, row))
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for number, row in rows:
+        if row["id"] in seen:
+            raise PatternFileError(f"{path.name}:{number}: duplicate id {row['id']!r}")
+        seen.add(row["id"])
+        source = row["pattern"]
+        for key, value in fragments.items():
+            source = source.replace("{" + key + "}", value)
+        try:
+            regex = re.compile(source, re.MULTILINE)
+        except re.error as e:
+            raise PatternFileError(f"{path.name}:{number}: bad regex in {row['id']!r} ({e})") from e
+        missing = set(row.get("groups", [])) - set(regex.groupindex)
+        if missing:
+            raise PatternFileError(f"{path.name}:{number}: {row['id']!r} lacks groups {sorted(missing)}")
+        extra = {k: v for k, v in row.items() if k not in ("id", "pattern")}
+        rules.append(Rule(row["id"], regex, extra))
+    return tuple(rules)

@@ -1,0 +1,91 @@
+"""Text helpers shared by every extractor: accent/OCR folding that keeps offsets, and page mapping.
+
+Extractors match on folded text (same length as the original, so a match's
+offsets point into the original) and display the original text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from models.records import PageText, Span
+
+PAGE_SEPARATOR = "\f"
+
+# One character in, one character out, so offsets survive folding.
+_FOLD = str.maketrans(
+    {
+        "å": "a", "ä": "a", "à": "a", "á": "a", "â": "a", "ã": "a",
+        "ö": "o", "ø": "o", "ò": "o", "ó": "o", "ô": "o", "õ": "o",
+        "é": "e", "è": "e", "ê": "e", "ë": "e",
+        "í": "i", "ì": "i", "î": "i", "ï": "i",
+        "ú": "u", "ù": "u", "û": "u", "ü": "u",
+        "ç": "c", "ñ": "n", "ý": "y", "æ": "a",
+        "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+        "’": "'", "‘": "'", "”": '"', "“": '"',
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip Swedish/Latin diacritics and unify dashes and spaces; len(fold(s)) == len(s)."""
+    folded = text.lower().translate(_FOLD)
+    if len(folded) == len(text):
+        return folded
+    # str.lower() can change length for a few exotic characters; fall back char by char.
+    out = []
+    for ch in text:
+        low = ch.lower().translate(_FOLD)
+        if len(low) != 1:
+            base = unicodedata.normalize("NFKD", ch)[0].lower()
+            low = base if len(base) == 1 else "?"
+        out.append(low)
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class DocText:
+    """A document's pages joined with form feeds, with offset <-> page mapping."""
+
+    text: str
+    page_starts: list[int]
+    page_numbers: list[int]
+
+    @classmethod
+    def from_pages(cls, pages: list[PageText]) -> "DocText":
+        parts: list[str] = []
+        starts: list[int] = []
+        numbers: list[int] = []
+        pos = 0
+        for page in sorted(pages, key=lambda p: p.number):
+            if parts:
+                parts.append(PAGE_SEPARATOR)
+                pos += 1
+            starts.append(pos)
+            numbers.append(page.number)
+            parts.append(page.text)
+            pos += len(page.text)
+        return cls("".join(parts), starts, numbers)
+
+    @classmethod
+    def from_text(cls, text: str) -> "DocText":
+        """Treat a plain string as a document (form feeds split pages), for tests and .txt input."""
+        pages = text.split(PAGE_SEPARATOR)
+        starts, pos = [], 0
+        for page in pages:
+            starts.append(pos)
+            pos += len(page) + 1
+        return cls(text, starts, list(range(1, len(pages) + 1)))
+
+    def page_at(self, offset: int) -> int:
+        """1-based page number holding the document offset."""
+        return self.page_numbers[max(0, bisect_right(self.page_starts, offset) - 1)]
+
+    def span(self, start: int, end: int) -> Span:
+        """A Span in page coordinates for a document-level [start, end)."""
+        index = max(0, bisect_right(self.page_starts, start) - 1)
+        base = self.page_starts[index]
+        return Span(page=self.page_numbers[index], start=start - base, end=end - base)

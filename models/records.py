@@ -1,0 +1,270 @@
+"""Typed records passed between pipeline stages.
+
+The record types are the contract: Document -> Page -> Section -> extracted
+records (each with a Span) -> Claims -> Flags.  Stages exchange these, never
+plain dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+EXTRACTOR_VERSION = "1"
+
+
+class FileKind(str, Enum):
+    """What a file is, decided from its bytes (magic numbers), not its name."""
+
+    PDF = "pdf"
+    PNG = "png"
+    JPEG = "jpeg"
+    TIFF = "tiff"
+    TEXT = "text"
+
+
+class PageMethod(str, Enum):
+    TEXT = "text"
+    OCR = "ocr"
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One OCR word with its box in page pixels and Tesseract's confidence (0-100)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+    line: int = 0
+
+
+@dataclass(slots=True)
+class OcrResult:
+    """Tesseract's reading of one page image after orientation and skew correction."""
+
+    text: str
+    words: list[Word]
+    mean_conf: float
+    rotation: int = 0
+    skew: float = 0.0
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(slots=True)
+class PageText:
+    """The text of one page and how it was obtained."""
+
+    number: int
+    text: str
+    method: PageMethod
+    confidence: float | None = None
+    words: list[Word] = field(default_factory=list)
+    rotation: int = 0
+    skew: float = 0.0
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class LoadedDocument:
+    """A file's identity and its pages, as read from disk."""
+
+    path: str
+    sha256: str
+    size: int
+    kind: FileKind
+    pages: list[PageText]
+    encoding: str | None = None
+
+
+# --- extraction ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a value came from: page number (1-based) and character offsets in that page's text."""
+
+    page: int
+    start: int
+    end: int
+    box: tuple[int, int, int, int] | None = None
+    confidence: float | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    """A typed stretch of a document (cover, § extract, närvarolista, letter, ...).
+
+    `start`/`end` are offsets into the document's joined text (pages joined with
+    form feed); `page_start`/`page_end` are 1-based page numbers.
+    """
+
+    kind: str
+    start: int
+    end: int
+    page_start: int
+    page_end: int
+    text: str
+    rule: str = ""
+    label: str | None = None  # the section's own label as printed: "55" for § 55, "5b" for agenda item 5 b)
+
+
+@dataclass(slots=True)
+class CaseNumber:
+    """A diarienummer / ärendenummer as printed and in normalised form."""
+
+    raw: str
+    normalised: str
+    year: int | None = None
+    register: str | None = None
+    serial: str | None = None
+    classification: str | None = None
+    span: Span | None = None
+    rule: str = ""
+
+
+@dataclass(slots=True)
+class Reference:
+    """A pointer to another protocol or decision ("protokollsutdrag 2019-04-29 § 1034")."""
+
+    text: str
+    body: str | None = None
+    date: date | None = None
+    paragraph: int | None = None
+    span: Span | None = None
+    rule: str = ""
+
+
+@dataclass(slots=True)
+class Vote:
+    """An omröstning: counts and, where printed, the named choices."""
+
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    proposition: str | None = None
+    yes_names: list[str] = field(default_factory=list)
+    no_names: list[str] = field(default_factory=list)
+    abstain_names: list[str] = field(default_factory=list)
+    span: Span | None = None
+
+
+@dataclass(slots=True)
+class Item:
+    """One § extract or agenda item (ärende)."""
+
+    number: str
+    paragraph: int | None = None
+    title: str | None = None
+    case_number: CaseNumber | None = None
+    body: str | None = None
+    meeting_date: date | None = None
+    decision_kind: str | None = None
+    decisions: list[str] = field(default_factory=list)
+    immediate_adjustment: bool = False
+    references: list[Reference] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    motions: list[str] = field(default_factory=list)
+    reservations: list[str] = field(default_factory=list)
+    conflicts_of_interest: list[str] = field(default_factory=list)
+    distribution: list[str] = field(default_factory=list)
+    span: Span | None = None
+    rule: str = ""
+    proposed_by: str | None = None  # the body whose förslag the deciding body adopted ("Kommunstyrelsens förslag till kommunfullmäktige")
+
+
+@dataclass(slots=True)
+class AttendanceEntry:
+    """One person in a närvarolista: role is member/substitute/other/absent."""
+
+    name: str
+    role: str
+    party: str | None = None
+    function: str | None = None
+    title: str | None = None
+    department: str | None = None
+    paragraphs: list[int] = field(default_factory=list)
+    serving_for: str | None = None
+    times: list[tuple[str, str]] = field(default_factory=list)
+    municipality: str | None = None
+    span: Span | None = None
+
+
+@dataclass(slots=True)
+class Meeting:
+    """A sammanträde as described by a protocol cover, ANSLAG/BEVIS block and närvarolista."""
+
+    body: str | None = None
+    date: date | None = None
+    time: str | None = None
+    place: str | None = None
+    paragraph_range: tuple[int, int] | None = None
+    chair: str | None = None
+    secretary: str | None = None
+    adjusters: list[str] = field(default_factory=list)
+    adjusted_on: date | None = None
+    adjustment_place: str | None = None
+    notice_posted: date | None = None
+    notice_removed: date | None = None
+    storage_place: str | None = None
+    attendance: list[AttendanceEntry] = field(default_factory=list)
+    span: Span | None = None
+
+
+@dataclass(slots=True)
+class DateFact:
+    """A date with its role (document, meeting, adjusted, notice_posted, deadline, decision, event, ...)."""
+
+    text: str
+    value: date
+    role: str
+    span: Span | None = None
+    rule: str = ""
+    time: str | None = None
+
+
+@dataclass(slots=True)
+class Period:
+    """A year range such as 2020-2023, with the length stated beside it if any ("fyra år")."""
+
+    text: str
+    start: int
+    end: int
+    stated_years: int | None = None
+    span: Span | None = None
+    rule: str = ""
+
+
+@dataclass(slots=True)
+class Amount:
+    """A sum of money or a percentage; value in SEK (or percent when unit is "%")."""
+
+    text: str
+    value: float
+    unit: str = "SEK"
+    approximate: bool = False
+    per: str | None = None
+    span: Span | None = None
+    rule: str = ""
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extracted from one document version."""
+
+    doc_type: str
+    municipality: str | None = None
+    municipality_code: str | None = None
+    date: date | None = None
+    sections: list[Section] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    case_numbers: list[CaseNumber] = field(default_factory=list)
+    dates: list[DateFact] = field(default_factory=list)
+    periods: list[Period] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    extractor_version: str = EXTRACTOR_VERSION

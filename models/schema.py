@@ -1,0 +1,493 @@
+"""The relational schema (SQLAlchemy 2 typed ORM).
+
+Documents are paths; each distinct content (SHA-256 of the bytes) of a path is a
+DocumentVersion, which owns its pages (the durable layer: text, method,
+confidence, word boxes) and its extraction, keyed by extractor version.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Document(Base):
+    """A source file, identified by its path; its contents over time are versions."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1024), unique=True)
+    # Outcome of the latest attempt on this path: ok, failed or partial.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_versions.id", use_alter=True, ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document",
+        foreign_keys="DocumentVersion.document_id",
+        lazy="raise",
+        order_by="DocumentVersion.version",
+    )
+    current_version: Mapped[DocumentVersion | None] = relationship(
+        foreign_keys=[current_version_id], lazy="raise", post_update=True
+    )
+
+
+class DocumentVersion(Base):
+    """One exact content of a document (SHA-256 of its bytes)."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    document: Mapped[Document] = relationship(
+        back_populates="versions", foreign_keys=[document_id], lazy="raise"
+    )
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="version", cascade="all, delete-orphan", lazy="raise", order_by="Page.number"
+    )
+
+
+class Page(Base):
+    """A page's text and how it was read (text layer or OCR), with OCR word boxes."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("version_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(8))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text, default="")
+    # [[text, left, top, width, height, conf, line], ...]: compact, and enough to crop evidence.
+    words: Mapped[list[Any] | None] = mapped_column(JsonType)
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    skew: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    version: Mapped[DocumentVersion] = relationship(back_populates="pages", lazy="raise")
+
+
+class IngestError(Base):
+    """A failure recorded against a document (and page, when one page failed)."""
+
+    __tablename__ = "ingest_errors"
+    __table_args__ = (Index("ix_ingest_errors_open", "document_id", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("document_versions.id", ondelete="SET NULL"))
+    page: Mapped[int | None] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ExtractionRecord(Base):
+    """The extraction of one document version by one extractor version (JSON of models.records.Extraction)."""
+
+    __tablename__ = "extractions"
+    __table_args__ = (UniqueConstraint("version_id", "extractor_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"), index=True)
+    extractor_version: Mapped[str] = mapped_column(String(16))
+    doc_type: Mapped[str] = mapped_column(String(32))
+    municipality_code: Mapped[str | None] = mapped_column(String(4), index=True)
+    document_date: Mapped[str | None] = mapped_column(String(10))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FlagRecord(Base):
+    """A consistency finding, identified by a stable hash so re-runs keep its id and reviews."""
+
+    __tablename__ = "flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(48), index=True)
+    severity: Mapped[str] = mapped_column(String(8), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    matter: Mapped[str | None] = mapped_column(String(256))
+    values: Mapped[list[Any]] = mapped_column(JsonType)
+    evidence: Mapped[list[Any]] = mapped_column(JsonType)
+    # open: raised by the latest check; stale: no longer raised (kept with its reviews).
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FlagDocument(Base):
+    """Which documents a flag cites: a cross-document flag belongs to each of them."""
+
+    __tablename__ = "flag_documents"
+
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class Review(Base):
+    """A reviewer's decision on a flag (accepted or dismissed) with a note; kept across re-runs."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- the relational model (migration 0003) -------------------------------
+#
+# Everything below a document (meetings, items, attendance, dated facts, spans)
+# carries its document_id, so a new version of a document replaces exactly its
+# own rows.  Shared entities (municipalities, bodies, parties, persons, cases)
+# are resolved once and referenced; `scope` is the municipality code or "" when
+# no municipality is known, so unique keys work without NULL semantics.
+
+
+class MunicipalityRecord(Base):
+    """One of the 290 kommuner (official code, county); seeded by the migration."""
+
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(4), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    county_code: Mapped[str] = mapped_column(String(2))
+    county_name: Mapped[str] = mapped_column(String(64))
+
+
+class Body(Base):
+    """A deciding body (organ) of one municipality, in base form ("Kommunledningsutskottet")."""
+
+    __tablename__ = "bodies"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(4))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(256))
+    # fold(name): the same body printed with or without diacritics is one row.
+    key: Mapped[str] = mapped_column(String(256), index=True)
+
+
+class Party(Base):
+    """A political party by the abbreviation printed after names (S, M, L, C, KD, MP, V, SD, local parties)."""
+
+    __tablename__ = "parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    abbreviation: Mapped[str] = mapped_column(String(16), unique=True)
+
+
+class Person(Base):
+    """One person across meetings and documents; party over time comes from their attendance rows."""
+
+    __tablename__ = "persons"
+    __table_args__ = (Index("ix_persons_scope_key", "scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(4))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    name: Mapped[str] = mapped_column(String(256))
+    key: Mapped[str] = mapped_column(String(256))
+
+
+class Case(Base):
+    """An ärende identified by its case number (diarienummer), seen by several bodies and documents."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("scope", "normalised"), Index("ix_cases_scope_year_serial", "scope", "year", "serial"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(4))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    normalised: Mapped[str] = mapped_column(String(128))
+    year: Mapped[int | None] = mapped_column(Integer)
+    register: Mapped[str | None] = mapped_column(String(32))
+    # Serial without leading zeros, so "0042" and "42" meet.
+    serial: Mapped[str | None] = mapped_column(String(32))
+    classification: Mapped[str | None] = mapped_column(String(32))
+
+
+class CaseAlias(Base):
+    """A printed form of a case number linked to its case; `variance` says how it differs (OCR damage, missing class)."""
+
+    __tablename__ = "case_aliases"
+    __table_args__ = (UniqueConstraint("scope", "normalised"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(4))
+    normalised: Mapped[str] = mapped_column(String(128))
+    raw: Mapped[str] = mapped_column(String(256))
+    variance: Mapped[str | None] = mapped_column(String(256))
+
+
+class SpanRecord(Base):
+    """Provenance of a stored value: document version, page, character offsets, box, confidence."""
+
+    __tablename__ = "spans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    page: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    box: Mapped[list[int] | None] = mapped_column(JsonType)
+    confidence: Mapped[float | None] = mapped_column(Float)
+
+
+class CaseMention(Base):
+    """A case number printed in a document (Dnr, Ärendenr), with or without an item of its own."""
+
+    __tablename__ = "case_mentions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    raw: Mapped[str] = mapped_column(String(256))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+
+
+class MeetingRecord(Base):
+    """A sammanträde of one body on one date, as a document describes it."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_body_date", "body_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    date: Mapped[date | None] = mapped_column(Date, index=True)
+    time: Mapped[str | None] = mapped_column(String(32))
+    place: Mapped[str | None] = mapped_column(String(256))
+    paragraph_first: Mapped[int | None] = mapped_column(Integer)
+    paragraph_last: Mapped[int | None] = mapped_column(Integer)
+    chair: Mapped[str | None] = mapped_column(String(256))
+    secretary: Mapped[str | None] = mapped_column(String(256))
+    adjusters: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    adjusted_on: Mapped[date | None] = mapped_column(Date)
+    notice_posted: Mapped[date | None] = mapped_column(Date)
+    notice_removed: Mapped[date | None] = mapped_column(Date)
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+
+    attendance: Mapped[list[Attendance]] = relationship(back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+
+
+class Attendance(Base):
+    """A person at a meeting: role (member/substitute/other/absent), function, party then, § present, serving for."""
+
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
+    name: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    function: Mapped[str | None] = mapped_column(String(256))
+    title: Mapped[str | None] = mapped_column(String(256))
+    department: Mapped[str | None] = mapped_column(String(256))
+    # The § this person was present at; empty means the whole meeting.
+    paragraphs: Mapped[list[int]] = mapped_column(JsonType, default=list)
+    serving_for_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    serving_for: Mapped[str | None] = mapped_column(String(256))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+
+    meeting: Mapped[MeetingRecord] = relationship(back_populates="attendance", lazy="raise")
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+
+
+class ItemRecord(Base):
+    """A § or agenda item (ärende) with its case, title and meeting; `search_text` feeds full-text search."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        Index("ix_items_municipality_date", "municipality_id", "meeting_date"),
+        Index("ix_items_body_date", "body_id", "meeting_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_number: Mapped[str | None] = mapped_column(String(256))
+    number: Mapped[str] = mapped_column(String(16))
+    paragraph: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    meeting_date: Mapped[date | None] = mapped_column(Date, index=True)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    rule: Mapped[str] = mapped_column(String(64), default="")
+
+    decision: Mapped[Decision | None] = relationship(back_populates="item", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
+    votes: Mapped[list[VoteRecord]] = relationship(back_populates="item", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+    meeting: Mapped[MeetingRecord | None] = relationship(lazy="raise")
+
+
+class Decision(Base):
+    """What was decided or proposed at an item: numbered clauses, kind, immediate adjustment (omedelbar justering)."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    clauses: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    immediate_adjustment: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    item: Mapped[ItemRecord] = relationship(back_populates="decision", lazy="raise")
+
+
+class VoteRecord(Base):
+    """An omröstning at an item: counts and proposition; named choices are VoteChoice rows."""
+
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    yes: Mapped[int | None] = mapped_column(Integer)
+    no: Mapped[int | None] = mapped_column(Integer)
+    abstain: Mapped[int | None] = mapped_column(Integer)
+    proposition: Mapped[str | None] = mapped_column(Text)
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+
+    item: Mapped[ItemRecord] = relationship(back_populates="votes", lazy="raise")
+    choices: Mapped[list[VoteChoice]] = relationship(cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+
+
+class VoteChoice(Base):
+    """How one named person voted: yes, no or abstain."""
+
+    __tablename__ = "vote_choices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    name: Mapped[str] = mapped_column(String(256))
+    choice: Mapped[str] = mapped_column(String(8))
+
+
+class DateFactRecord(Base):
+    """A date with its role (meeting, adjusted, deadline, ...) and where it was printed."""
+
+    __tablename__ = "date_facts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    value: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    time: Mapped[str | None] = mapped_column(String(16))
+    rule: Mapped[str] = mapped_column(String(64), default="")
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+
+
+class PeriodRecord(Base):
+    """A year range (2020-2023) with its stated length if printed."""
+
+    __tablename__ = "periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    stated_years: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(64), default="")
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+
+
+class AmountRecord(Base):
+    """A sum in SEK or a percentage, with its printed text."""
+
+    __tablename__ = "amounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(8))
+    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    per: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(64), default="")
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")

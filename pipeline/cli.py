@@ -1,0 +1,248 @@
+"""The `protokoll` command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.errors import ExitCode
+
+# Prefect reads these at import: no telemetry from a registrar's machine, quiet logs under the progress bar.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+# The temporary local API starts slowly on a loaded machine (two batches at once); its UI is never used.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_UI_ENABLED", "false")
+from pipeline.settings import Settings
+
+app = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False, no_args_is_help=True, help="Swedish municipal protocols into a database.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(db_app, name="db")
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[Optional[str], typer.Option("--db", help="Database URL (default sqlite:///protokoll.db or $PROTOKOLL_DATABASE_URL).")]
+
+
+def _settings(db: str | None, **changes: object) -> Settings:
+    settings = Settings.from_env().with_(database_url=db, **changes)
+    from models.db import ensure_schema
+
+    try:
+        ensure_schema(settings.database_url)
+    except Exception as e:  # noqa: BLE001 - any connection problem is reported the same way
+        err_console.print(f"[red]cannot open database {settings.database_url}: {e}[/red]")
+        raise typer.Exit(ExitCode.DATABASE) from e
+    return settings
+
+
+class BarProgress:
+    """Rich progress bars over documents and pages, fed by the ingest flow."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.docs = progress.add_task("documents", total=0)
+        self.pages = progress.add_task("pages", total=0)
+
+    def add_documents(self, count: int) -> None:
+        self.progress.update(self.docs, total=(self.progress.tasks[self.docs].total or 0) + count)
+
+    def add_pages(self, count: int) -> None:
+        self.progress.update(self.pages, total=(self.progress.tasks[self.pages].total or 0) + count)
+
+    def page_done(self) -> None:
+        self.progress.advance(self.pages)
+
+    def document_done(self, outcome) -> None:
+        self.progress.advance(self.docs)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively).")],
+    db: DbOption = None,
+    workers: Annotated[Optional[int], typer.Option(help="Pages/documents processed at once (one Tesseract per worker).")] = None,
+    dask: Annotated[Optional[str], typer.Option("--dask", help="Dask scheduler address (tcp://host:8786) to run the tasks on.")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="Tesseract language(s), e.g. swe or swe+eng.")] = None,
+) -> None:
+    """Ingest PDFs, images and text files; re-running retries only what failed or changed."""
+    settings = _settings(db, workers=workers, dask_address=dask, ocr_language=language)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        err_console.print(f"[red]no such file or folder: {', '.join(missing)}[/red]")
+        raise typer.Exit(ExitCode.USAGE)
+    from flows.ingest import run_ingest
+
+    columns = (TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:
+        outcomes = run_ingest([str(p) for p in paths], settings, BarProgress(bar))
+    _print_summary(outcomes)
+    failed = [o for o in outcomes if not o.ok]
+    raise typer.Exit(ExitCode.SOME_FAILED if failed else ExitCode.OK)
+
+
+def _print_summary(outcomes) -> None:
+    counts = Counter(o.status for o in outcomes)
+    table = Table(title="ingest summary")
+    table.add_column("file", overflow="fold")
+    table.add_column("result")
+    table.add_column("pages", justify="right")
+    table.add_column("OCR", justify="right")
+    table.add_column("reason", overflow="fold")
+    for o in sorted(outcomes, key=lambda o: (o.ok, o.path)):
+        colour = {"ingested": "green", "unchanged": "dim", "partial": "yellow", "failed": "red"}[o.status]
+        table.add_row(o.path, f"[{colour}]{o.status}[/{colour}]", str(o.pages or ""), str(o.ocr_pages or ""), o.message or "")
+    console.print(table)
+    console.print(
+        f"ingested {counts['ingested']}, unchanged {counts['unchanged']}, "
+        f"partial {counts['partial']}, failed {counts['failed']}"
+    )
+
+
+@app.command()
+def status(db: DbOption = None) -> None:
+    """List documents whose last ingestion failed, with their errors."""
+    settings = _settings(db)
+    from pipeline.store import open_failures
+
+    failures = open_failures(settings.database_url)
+    if not failures:
+        console.print("no failed documents")
+        return
+    table = Table(title="failed documents")
+    for column in ("file", "status", "page", "error", "message"):
+        table.add_column(column, overflow="fold")
+    for f in failures:
+        table.add_row(f.path, f.status, str(f.page or ""), f.code or "", f.message or "")
+    console.print(table)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Output file ('-' for standard output).")],
+    format: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
+    with_text: Annotated[bool, typer.Option("--with-text", help="Add each page's text, method and OCR confidence.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Export one JSON object per document (see EXPORT.md)."""
+    if format != "jsonl":
+        err_console.print(f"[red]unknown format {format!r}; use jsonl[/red]")
+        raise typer.Exit(ExitCode.USAGE)
+    settings = _settings(db)
+    from pipeline.export import write_jsonl
+
+    if str(out) == "-":
+        count = write_jsonl(settings.database_url, sys.stdout, with_text)
+    else:
+        count = write_jsonl(settings.database_url, out, with_text)
+        err_console.print(f"wrote {count} documents to {out}")
+
+
+@app.command()
+def summary(db: DbOption = None) -> None:
+    """What the database holds: documents, pages, and what was extracted from each."""
+    settings = _settings(db)
+    from pipeline.export import iter_export
+
+    table = Table(title="documents")
+    for column in ("file", "type", "municipality", "date", "pages", "OCR", "items", "meetings", "attendance", "flags"):
+        table.add_column(column)
+    for obj in iter_export(settings.database_url):
+        source = obj["source"]
+        table.add_row(
+            Path(source["path"]).name,
+            obj["doc_type"] or "",
+            (obj["municipality"] or {}).get("name") or "",
+            obj["date"] or "",
+            str(source["pages"]),
+            "yes" if source["ocr"] else "",
+            str(len(obj["items"])),
+            str(len(obj["meetings"])),
+            str(sum(len(m["attendance"]) for m in obj["meetings"])),
+            str(len(obj["flags"])),
+        )
+    console.print(table)
+    status(db=settings.database_url)
+
+
+@app.command()
+def flags(
+    severity: Annotated[Optional[str], typer.Option(help="error, warning or info")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Rule name, e.g. conflicting_period")] = None,
+    municipality: Annotated[Optional[str], typer.Option(help="Municipality name or code")] = None,
+    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Consistency flags with their evidence, most severe first."""
+    settings = _settings(db)
+    from pipeline.flags import list_flags
+
+    found = list_flags(settings.database_url, severity, kind, municipality)
+    if format == "json":
+        import json
+
+        for flag in found:
+            sys.stdout.write(json.dumps(flag.as_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(found)} flags", show_lines=True)
+    for column in ("id", "severity", "kind", "values", "message", "evidence", "review"):
+        table.add_column(column, overflow="fold")
+    for f in found:
+        evidence = "\n".join(f"{Path(e['document']).name} p.{e['page']}: \u201c{e['quote']}\u201d" for e in f.evidence)
+        review = f"{f.review}: {f.review_note}" if f.review else ""
+        table.add_row(f.identity, f.severity, f.kind, " vs ".join(map(str, f.values)), f.message, evidence, review)
+    console.print(table)
+
+
+@app.command()
+def review(
+    flag_id: Annotated[str, typer.Argument(help="The flag's id as shown by `protokoll flags`.")],
+    decision: Annotated[str, typer.Argument(help="accept or dismiss")],
+    note: Annotated[str, typer.Option(help="Why; kept with the flag across re-runs.")] = "",
+    reviewer: Annotated[str, typer.Option(help="Who reviewed.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Accept or dismiss a flag with a note."""
+    settings = _settings(db)
+    from pipeline.flags import UnknownFlagError, review_flag
+
+    decided = {"accept": "accepted", "accepted": "accepted", "dismiss": "dismissed", "dismissed": "dismissed"}.get(decision)
+    if decided is None:
+        err_console.print("[red]decision must be accept or dismiss[/red]")
+        raise typer.Exit(ExitCode.USAGE)
+    try:
+        review_flag(settings.database_url, flag_id, decided, note, reviewer)
+    except UnknownFlagError as e:
+        err_console.print(f"[red]{e}[/red]")
+        raise typer.Exit(ExitCode.USAGE) from e
+    console.print(f"flag {flag_id} {decided}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, revision: str = "head") -> None:
+    """Apply schema migrations (Alembic)."""
+    settings = Settings.from_env().with_(database_url=db)
+    from models.db import current_revision, upgrade
+
+    upgrade(settings.database_url, revision)
+    console.print(f"database at revision {current_revision(settings.database_url)}")
+
+
+def main() -> None:
+    app()
+
+
+# The researcher queries (decisions, person, case) register themselves on `app`.
+from pipeline import cli_queries  # noqa: E402,F401
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""The JSON Lines export: one object per ingested document, exactly the keys of EXPORT.md."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import select
+
+from models.db import session_scope
+from models.records import EXTRACTOR_VERSION
+from models.schema import Document, DocumentVersion, ExtractionRecord, Page
+
+
+def _span(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    return value if value else None
+
+
+def _meeting(m: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "body": m.get("body"),
+        "date": m.get("date"),
+        "paragraph_range": m.get("paragraph_range"),
+        "adjusted_on": m.get("adjusted_on"),
+        "notice_posted": m.get("notice_posted"),
+        "notice_removed": m.get("notice_removed"),
+        "chair": m.get("chair"),
+        "secretary": m.get("secretary"),
+        "adjusters": m.get("adjusters") or [],
+        "time": m.get("time"),
+        "place": m.get("place"),
+        "adjustment_place": m.get("adjustment_place"),
+        "storage_place": m.get("storage_place"),
+        "attendance": [
+            {
+                "name": a.get("name"),
+                "party": a.get("party"),
+                "role": a.get("role"),
+                "function": a.get("function"),
+                "paragraphs": a.get("paragraphs") or [],
+                "serving_for": a.get("serving_for"),
+                "title": a.get("title"),
+                "municipality": a.get("municipality"),
+                "span": _span(a.get("span")),
+            }
+            for a in m.get("attendance") or []
+        ],
+        "span": _span(m.get("span")),
+    }
+
+
+def _item(i: dict[str, Any]) -> dict[str, Any]:
+    case = i.get("case_number") or None
+    return {
+        "paragraph": i.get("paragraph"),
+        "number": i.get("number"),
+        "case_number": case["normalised"] if case else None,
+        "case_number_raw": case["raw"] if case else None,
+        "body": i.get("body"),
+        "meeting_date": i.get("meeting_date"),
+        "title": i.get("title"),
+        "decision_kind": i.get("decision_kind"),
+        "decisions": i.get("decisions") or [],
+        "immediate_adjustment": bool(i.get("immediate_adjustment")),
+        "references": [
+            {"body": r.get("body"), "date": r.get("date"), "paragraph": r.get("paragraph"), "text": r.get("text")}
+            for r in i.get("references") or []
+        ],
+        "votes": [
+            {k: v.get(k) for k in ("yes", "no", "abstain", "proposition", "yes_names", "no_names", "abstain_names")}
+            for v in i.get("votes") or []
+        ],
+        "motions": i.get("motions") or [],
+        "reservations": i.get("reservations") or [],
+        "span": _span(i.get("span")),
+        "rule": i.get("rule"),
+    }
+
+
+def document_object(
+    path: str, sha256: str, page_count: int, ocr: bool, data: dict[str, Any] | None, flags: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One export line from a stored version and its extraction (None before extraction has run)."""
+    data = data or {}
+    municipality = None
+    if data.get("municipality"):
+        municipality = {"name": data["municipality"], "code": data.get("municipality_code")}
+    return {
+        "source": {"path": path, "sha256": sha256, "pages": page_count, "ocr": ocr},
+        "doc_type": data.get("doc_type"),
+        "municipality": municipality,
+        "date": data.get("date"),
+        "meetings": [_meeting(m) for m in data.get("meetings") or []],
+        "items": [_item(i) for i in data.get("items") or []],
+        "case_numbers": list(dict.fromkeys(c["normalised"] for c in data.get("case_numbers") or [])),
+        "dates": [
+            {"text": d["text"], "value": d["value"], "role": d["role"], "span": _span(d.get("span"))}
+            for d in data.get("dates") or []
+        ],
+        "periods": [
+            {"text": p["text"], "start": p["start"], "end": p["end"], "stated_years": p.get("stated_years"), "span": _span(p.get("span"))}
+            for p in data.get("periods") or []
+        ],
+        "amounts": [
+            {
+                "text": a["text"],
+                "value": a["value"],
+                "unit": a.get("unit", "SEK"),
+                "approximate": bool(a.get("approximate")),
+                "per": a.get("per"),
+                "span": _span(a.get("span")),
+            }
+            for a in data.get("amounts") or []
+        ],
+        "flags": flags,
+    }
+
+
+def iter_export(url: str, with_text: bool = False) -> Iterator[dict[str, Any]]:
+    """Every document's current version, in path order."""
+    try:
+        from pipeline.flags import flags_by_version
+    except ImportError:
+        flags_by_version = None
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(Document.path, DocumentVersion.id, DocumentVersion.sha256, DocumentVersion.page_count, DocumentVersion.ocr, ExtractionRecord.data)
+            .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
+            .outerjoin(
+                ExtractionRecord,
+                (ExtractionRecord.version_id == DocumentVersion.id) & (ExtractionRecord.extractor_version == EXTRACTOR_VERSION),
+            )
+            .order_by(Document.path)
+        ).all()
+    flag_map = flags_by_version(url) if flags_by_version else {}
+    for path, version_id, sha256, page_count, ocr, data in rows:
+        obj = document_object(path, sha256, page_count, ocr, data, flag_map.get(version_id, []))
+        if with_text:
+            obj["pages"] = _pages(url, version_id)
+        yield obj
+
+
+def _pages(url: str, version_id: int) -> list[dict[str, Any]]:
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(Page.number, Page.method, Page.confidence, Page.text, Page.error).where(Page.version_id == version_id).order_by(Page.number)
+        ).all()
+    return [{"number": n, "method": m, "confidence": c, "text": t, "error": e} for n, m, c, t, e in rows]
+
+
+def write_jsonl(url: str, out: TextIO | Path, with_text: bool = False) -> int:
+    """Write the export; returns the number of documents written."""
+    if isinstance(out, Path):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as handle:
+            return write_jsonl(url, handle, with_text)
+    count = 0
+    for obj in iter_export(url, with_text):
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        count += 1
+    return count

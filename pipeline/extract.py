@@ -1,0 +1,130 @@
+"""Run the extractors over a stored version's pages and store the result, keyed by extractor version."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from models.db import session_scope
+from models.records import EXTRACTOR_VERSION, Extraction
+from models.schema import DocumentVersion, ExtractionRecord
+from pipeline import normalise, store
+
+log = logging.getLogger(__name__)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Records -> JSON-ready values (dates as ISO strings, enums as values, tuples as lists)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def extract_version(url: str, version_id: int) -> Extraction:
+    """Extract one stored version (from its pages, never re-OCRing) and replace its stored extraction."""
+    from extractors.document import extract_document
+
+    pages = [p for p in store.pages_of(url, version_id) if not p.error]
+    extraction = extract_document(pages)
+    with session_scope(url) as session:
+        session.execute(
+            delete(ExtractionRecord).where(
+                ExtractionRecord.version_id == version_id,
+                ExtractionRecord.extractor_version == EXTRACTOR_VERSION,
+            )
+        )
+        session.add(
+            ExtractionRecord(
+                version_id=version_id,
+                extractor_version=EXTRACTOR_VERSION,
+                doc_type=extraction.doc_type,
+                municipality_code=extraction.municipality_code,
+                document_date=extraction.date.isoformat() if extraction.date else None,
+                data=to_jsonable(extraction),
+            )
+        )
+        document_id = session.execute(select(DocumentVersion.document_id).where(DocumentVersion.id == version_id)).scalar_one()
+        normalise.store_records(session, version_id, document_id, extraction)
+    return extraction
+
+
+def extract_or_record(url: str, version_id: int) -> bool:
+    """Extract a version; a failure is stored against its document (code `extract_failed`), never raised."""
+    try:
+        extract_version(url, version_id)
+        return True
+    except Exception as e:  # noqa: BLE001 - the document boundary
+        log.exception("extraction failed for version %s", version_id)
+        from models.schema import DocumentVersion, IngestError
+
+        with session_scope(url) as session:
+            document_id = session.scalar(select(DocumentVersion.document_id).where(DocumentVersion.id == version_id))
+            session.add(IngestError(document_id=document_id, version_id=version_id, code="extract_failed", message=f"extraction failed: {type(e).__name__}: {e}"))
+        return False
+
+
+def stored_extraction(url: str, version_id: int) -> dict[str, Any] | None:
+    with session_scope(url) as session:
+        return session.execute(
+            select(ExtractionRecord.data).where(
+                ExtractionRecord.version_id == version_id,
+                ExtractionRecord.extractor_version == EXTRACTOR_VERSION,
+            )
+        ).scalar_one_or_none()
+
+
+def check_versions(url: str, version_ids: list[int]) -> int:
+    """Run the consistency engine for matters touched by these versions; returns the number of flags stored."""
+    try:
+        from pipeline import flags
+    except ImportError:
+        return 0
+    return flags.run_checks(url, touched=set(version_ids))
+
+
+def from_jsonable(cls: type, data: Any) -> Any:
+    """The inverse of `to_jsonable` for record dataclasses (stored JSON -> typed records)."""
+    import types
+    import typing
+
+    def convert(tp: Any, value: Any) -> Any:
+        if value is None:
+            return None
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(tp) if a is not type(None)]
+            return convert(options[0], value) if len(options) == 1 else value
+        if origin is list:
+            (inner,) = typing.get_args(tp) or (Any,)
+            return [convert(inner, v) for v in value]
+        if origin is tuple:
+            args = typing.get_args(tp)
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(convert(args[0], v) for v in value)
+            return tuple(convert(a, v) for a, v in zip(args, value)) if args else tuple(value)
+        if origin is dict:
+            return dict(value)
+        if tp is date:
+            return date.fromisoformat(value)
+        if isinstance(tp, type) and issubclass(tp, Enum):
+            return tp(value)
+        if dataclasses.is_dataclass(tp):
+            return from_jsonable(tp, value)
+        return value
+
+    hints = typing.get_type_hints(cls)
+    kwargs = {f.name: convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data}
+    return cls(**kwargs)

@@ -1,0 +1,309 @@
+"""The one wrapper around Tesseract: orientation and skew correction, then a single recognition pass.
+
+Tesseract is handed file paths, never PIL images, and runs single-threaded
+(`OMP_THREAD_LIMIT=1`) so that one process per core is the fastest layout (see
+docs/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import os
+
+# OpenMP threads inside each Tesseract compete with the other workers' processes: 6x slower.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import tempfile  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402
+import pytesseract  # noqa: E402
+from PIL import Image, ImageSequence, UnidentifiedImageError  # noqa: E402
+
+from models.records import OcrResult, Word  # noqa: E402
+from pipeline.errors import OcrError, OcrUnavailableError  # noqa: E402
+
+#: Below this mean word confidence the page is checked with Tesseract's own orientation detection.
+LOW_CONFIDENCE = 60.0
+#: Skews smaller than this are left alone: resampling costs more sharpness than it buys.
+MIN_SKEW = 0.1
+MAX_SKEW = 5.0
+#: Long side of the binarised copy used for the cheap orientation and skew estimates.
+ANALYSIS_SIZE = 1400
+# Formats Tesseract (Leptonica) reads directly from disk, so an unchanged page needs no copy.
+_DIRECT_FORMATS = {"PNG", "JPEG", "TIFF"}
+_INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-swe (Debian: apt-get install tesseract-ocr tesseract-ocr-swe)"
+
+
+@dataclass(frozen=True, slots=True)
+class PageGeometry:
+    """How a page image must be turned to be upright and level."""
+
+    rotation: int
+    """Degrees counter-clockwise (0, 90, 180, 270) applied to make the text upright."""
+    skew: float
+    """Measured skew of the upright text in degrees, counter-clockwise positive; undone by rotating by -skew."""
+
+
+def ocr_image(image_path: Path, language: str = "swe", *, dpi: int = 300, frame: int = 0) -> OcrResult:
+    """Read one page image with Tesseract after correcting its orientation and skew.
+
+    Word boxes are in the pixel coordinates of the corrected image (`width` x `height`).
+    """
+    image_path = Path(image_path)
+    image, direct = _load(image_path, frame)
+    geometry = estimate_geometry(image)
+    corrected = _correct(image, geometry)
+    with _as_file(corrected, image_path if direct and corrected is image else None, dpi) as path:
+        result = _recognise(path, language, dpi)
+        result.rotation, result.skew = geometry.rotation, geometry.skew
+        result.width, result.height = corrected.size
+        if result.mean_conf >= LOW_CONFIDENCE:
+            return result
+        extra = _osd_rotation(path, dpi)
+    if not extra:
+        return result
+    turned = corrected.rotate(extra, expand=True)
+    with _as_file(turned, None, dpi) as path:
+        second = _recognise(path, language, dpi)
+    if second.mean_conf <= result.mean_conf:
+        return result
+    second.rotation = (geometry.rotation + extra) % 360
+    second.skew = geometry.skew
+    second.width, second.height = turned.size
+    return second
+
+
+def render_pdf_page(pdf_path: Path, page_index: int, out_png: Path, dpi: int = 300) -> Path:
+    """Render one PDF page (0-based) to a grayscale PNG at `dpi` for OCR; returns `out_png`."""
+    try:
+        pdf = pdfium.PdfDocument(str(pdf_path))
+    except (pdfium.PdfiumError, OSError) as e:
+        raise OcrError(f"cannot open {pdf_path.name} to render page {page_index + 1}: {e}") from e
+    try:
+        if not 0 <= page_index < len(pdf):
+            raise OcrError(f"{pdf_path.name} has {len(pdf)} pages; page {page_index + 1} does not exist")
+        page = pdf[page_index]
+        try:
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            image = bitmap.to_pil()
+        except pdfium.PdfiumError as e:
+            raise OcrError(f"cannot render page {page_index + 1} of {pdf_path.name}: {e}") from e
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+    out_png.parent.mkdir(parents=True, exist_ok=True)
+    # Level 1 compression: the file is read back once, right away; speed beats size.
+    image.convert("L").save(out_png, "PNG", dpi=(dpi, dpi), compress_level=1)
+    return out_png
+
+
+# --- geometry --------------------------------------------------------------
+
+
+def estimate_geometry(image: Image.Image) -> PageGeometry:
+    """Cheap orientation (multiples of 90 degrees) and skew estimate from projection profiles."""
+    ink = _binarise(image)
+    if ink.sum() < 50:
+        return PageGeometry(0, 0.0)
+    rows_angle, rows_score = _best_angle(ink)
+    cols_angle, cols_score = _best_angle(np.rot90(ink))
+    rotation, angle = 0, rows_angle
+    # Text lines make the row profile far more peaked than the column profile; demand a clear
+    # margin so that tables and sparse pages are not turned on a whim.
+    if cols_score > 1.25 * rows_score:
+        ink, rotation, angle = np.rot90(ink), 90, cols_angle
+    if _upside_down(ink, angle):
+        rotation = (rotation + 180) % 360
+    return PageGeometry(rotation, round(angle, 2))
+
+
+def _binarise(image: Image.Image) -> np.ndarray:
+    """A downscaled boolean ink mask (True = dark), Otsu threshold."""
+    scale = ANALYSIS_SIZE / max(image.size)
+    small = image
+    if scale < 1:
+        small = image.resize(
+            (max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+            Image.Resampling.BOX,
+        )
+    pixels = np.asarray(small, dtype=np.uint8)
+    hist = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
+    levels = np.arange(256)
+    weight = np.cumsum(hist)
+    mean = np.cumsum(hist * levels)
+    total, total_mean = weight[-1], mean[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (total_mean * weight - mean * total) ** 2 / (weight * (total - weight))
+    threshold = int(np.nanargmax(between))
+    return pixels <= threshold
+
+
+def _profile(ys: np.ndarray, xs: np.ndarray, height: int, angle: float) -> np.ndarray:
+    # Shearing the ink coordinates is equivalent to rotating for small angles and far cheaper.
+    shifted = ys + xs * np.tan(np.radians(angle))
+    offset = abs(np.tan(np.radians(MAX_SKEW + 1))) * xs.max(initial=0)
+    return np.bincount(np.round(shifted + offset).astype(np.int64), minlength=int(height + 2 * offset + 2))
+
+
+def _sharpness(profile: np.ndarray) -> float:
+    span = np.flatnonzero(profile)
+    if span.size == 0:
+        return 0.0
+    used = profile[span[0] : span[-1] + 1].astype(np.float64)
+    return float(used.var() / (used.mean() ** 2 + 1e-9))
+
+
+def _best_angle(ink: np.ndarray) -> tuple[float, float]:
+    """The shear angle within +-MAX_SKEW that makes the row profile sharpest, and that sharpness."""
+    ys, xs = np.nonzero(ink)
+    ys = ys.astype(np.float64)
+    xs = xs.astype(np.float64)
+    height = ink.shape[0]
+
+    def score(angle: float) -> float:
+        return _sharpness(_profile(ys, xs, height, angle))
+
+    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5), key=score)
+    for step in (0.1, 0.02):
+        candidates = np.arange(best - 5 * step, best + 5 * step + 1e-9, step)
+        best = max(candidates[np.abs(candidates) <= MAX_SKEW], key=score)
+    return float(best), score(best)
+
+
+def _upside_down(ink: np.ndarray, angle: float) -> bool:
+    """True when text lines carry more ink below their x-height band than above it.
+
+    Latin script (and å, ä, ö above all) has more ascenders than descenders.
+    """
+    ys, xs = np.nonzero(ink)
+    profile = _profile(ys.astype(np.float64), xs.astype(np.float64), ink.shape[0], angle).astype(np.float64)
+    filled = profile > 0.02 * profile.max(initial=0)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], filled.astype(np.int8), [0]))))
+    above = below = 0.0
+    lines = 0
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        band = profile[start:end]
+        if band.size < 4:
+            continue
+        core = np.flatnonzero(band >= 0.5 * band.max())
+        above += band[: core[0]].sum()
+        below += band[core[-1] + 1 :].sum()
+        lines += 1
+    return lines >= 3 and below > 1.3 * above
+
+
+def _correct(image: Image.Image, geometry: PageGeometry) -> Image.Image:
+    turned = image.rotate(geometry.rotation, expand=True) if geometry.rotation else image
+    if abs(geometry.skew) < MIN_SKEW:
+        return turned
+    return turned.rotate(-geometry.skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
+
+
+# --- Tesseract ---------------------------------------------------------------
+
+
+def _load(image_path: Path, frame: int) -> tuple[Image.Image, bool]:
+    """The page image as 8-bit grayscale, and whether Tesseract may read the file as it is."""
+    try:
+        with Image.open(image_path) as source:
+            frames = getattr(source, "n_frames", 1)
+            if not 0 <= frame < frames:
+                raise OcrError(f"{image_path.name} has {frames} image(s); frame {frame + 1} does not exist")
+            page = ImageSequence.Iterator(source)[frame]
+            image = page.convert("L")
+            direct = source.format in _DIRECT_FORMATS and frames == 1 and source.mode in {"L", "1"}
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+        raise OcrError(f"cannot read {image_path.name} as an image: {e}") from e
+    return image, direct
+
+
+@contextmanager
+def _as_file(image: Image.Image, original: Path | None, dpi: int) -> Iterator[Path]:
+    """A path Tesseract can read: the original file when unchanged, else a temporary PNG."""
+    if original is not None:
+        yield original
+        return
+    with tempfile.TemporaryDirectory(prefix="protokoll-ocr-") as tmp:
+        path = Path(tmp) / "page.png"
+        image.save(path, "PNG", dpi=(dpi, dpi), compress_level=1)
+        yield path
+
+
+def _tesseract_error(e: Exception, language: str, what: str) -> Exception:
+    message = str(e)
+    if isinstance(e, pytesseract.TesseractNotFoundError):
+        return OcrUnavailableError(f"the tesseract program was not found: {_INSTALL_HINT}")
+    if "Failed loading language" in message or "Error opening data file" in message:
+        return OcrUnavailableError(
+            f"Tesseract has no language data for {language!r}: install tesseract-ocr and "
+            f"tesseract-ocr-{language} (or set PROTOKOLL_OCR_LANGUAGE to an installed language)"
+        )
+    return OcrError(f"Tesseract failed on {what}: {message.strip() or type(e).__name__}")
+
+
+def _recognise(path: Path, language: str, dpi: int) -> OcrResult:
+    try:
+        data = pytesseract.image_to_data(
+            str(path),
+            lang=language,
+            config=f"--psm 3 --dpi {dpi}",
+            output_type=pytesseract.Output.DICT,
+        )
+    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError, RuntimeError) as e:
+        raise _tesseract_error(e, language, path.name) from e
+    return result_from_data(data)
+
+
+def _osd_rotation(path: Path, dpi: int) -> int:
+    """Counter-clockwise degrees Tesseract's orientation detection says would make the page upright."""
+    try:
+        osd = pytesseract.image_to_osd(
+            str(path), config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT
+        )
+    except pytesseract.TesseractError:
+        # Too little text to decide: keep the first reading rather than guess.
+        return 0
+    except (pytesseract.TesseractNotFoundError, OSError, RuntimeError) as e:
+        raise _tesseract_error(e, "osd", path.name) from e
+    # OSD's "rotate" is clockwise; PIL turns counter-clockwise.
+    return (360 - int(osd.get("rotate", 0))) % 360
+
+
+def result_from_data(data: dict[str, list]) -> OcrResult:
+    """Words and page text from one `image_to_data` table: lines joined by newlines, paragraphs by a blank line."""
+    words: list[Word] = []
+    paragraphs: list[list[list[str]]] = []
+    line_numbers: dict[tuple[int, int, int], int] = {}
+    paragraph_keys: dict[tuple[int, int], int] = {}
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        if int(data["level"][i]) != 5 or not text:
+            continue
+        block, par, line = int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])
+        if (block, par) not in paragraph_keys:
+            paragraph_keys[(block, par)] = len(paragraphs)
+            paragraphs.append([])
+        if (block, par, line) not in line_numbers:
+            line_numbers[(block, par, line)] = len(line_numbers)
+            paragraphs[paragraph_keys[(block, par)]].append([])
+        paragraphs[paragraph_keys[(block, par)]][-1].append(text)
+        words.append(
+            Word(
+                text=text,
+                left=int(data["left"][i]),
+                top=int(data["top"][i]),
+                width=int(data["width"][i]),
+                height=int(data["height"][i]),
+                conf=float(data["conf"][i]),
+                line=line_numbers[(block, par, line)],
+            )
+        )
+    page_text = "\n\n".join("\n".join(" ".join(line) for line in lines) for lines in paragraphs)
+    confidences = [w.conf for w in words if w.conf >= 0]
+    mean_conf = float(np.mean(confidences)) if confidences else 0.0
+    return OcrResult(text=page_text, words=words, mean_conf=round(mean_conf, 2))

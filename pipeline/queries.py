@@ -1,0 +1,329 @@
+"""Researcher queries over the relational model: decisions, a person's record, a case's history.
+
+Plain typed functions of (database URL, arguments), so the CLI and a web handler call the same code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased
+
+from extractors.bodies import normalise_body
+from extractors.case_numbers import extract_case_numbers
+from models import municipalities
+from models.db import session_scope
+from models.records import CaseNumber
+from models.schema import (
+    Attendance,
+    Body,
+    Case,
+    CaseAlias,
+    CaseMention,
+    Decision,
+    Document,
+    ExtractionRecord,
+    ItemRecord,
+    MeetingRecord,
+    MunicipalityRecord,
+    Party,
+    Person,
+    SpanRecord,
+    VoteChoice,
+    VoteRecord,
+)
+from pipeline import search
+from pipeline.normalise import PERSON_THRESHOLD, name_key, registers_match, serial_key
+
+
+class UnknownMunicipalityError(ValueError):
+    """A --municipality value that names none of the 290 kommuner."""
+
+    def __init__(self, name: str):
+        super().__init__(f"no Swedish municipality is called {name!r}; give a name (Tyresö, TYRESO, Tyresö kommun) or a code (0138)")
+
+
+@dataclass(slots=True)
+class DecisionFilters:
+    """What `decisions` narrows by; every field is optional."""
+
+    municipality: str | None = None
+    body: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    case: str | None = None
+    text: str | None = None
+    limit: int | None = None
+
+
+@dataclass(slots=True)
+class DecisionRow:
+    """One item (§ or agenda item) with what was decided and where it is printed."""
+
+    item_id: int
+    municipality: str | None
+    municipality_code: str | None
+    body: str | None
+    meeting_date: date | None
+    paragraph: int | None
+    number: str
+    case_number: str | None
+    title: str | None
+    decision_kind: str | None
+    decisions: list[str]
+    document: str
+    page: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+
+@dataclass(slots=True)
+class AttendanceRow:
+    """A meeting a person attended (or was listed absent at), with role and party then."""
+
+    meeting_date: date | None
+    municipality: str | None
+    body: str | None
+    role: str
+    function: str | None
+    party: str | None
+    paragraphs: list[int]
+    serving_for: str | None
+    document: str
+
+
+@dataclass(slots=True)
+class VoteCast:
+    """A named choice in a roll-call vote."""
+
+    meeting_date: date | None
+    body: str | None
+    paragraph: int | None
+    title: str | None
+    choice: str
+    document: str
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    """One resolved person: parties over time, meetings, votes."""
+
+    person_id: int
+    name: str
+    municipality: str | None
+    parties: list[tuple[str, date | None, date | None]] = field(default_factory=list)
+    meetings: list[AttendanceRow] = field(default_factory=list)
+    votes: list[VoteCast] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PersonReport:
+    """Every person whose name matches the query (one per municipality and party history)."""
+
+    query: str
+    persons: list[PersonRecord]
+
+    def as_dict(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+
+@dataclass(slots=True)
+class CaseRow:
+    """An item about a case, or (kind "mention") a document that cites its number without an item."""
+
+    kind: str
+    date: date | None
+    municipality: str | None
+    body: str | None
+    paragraph: int | None
+    case_number: str
+    title: str | None
+    decisions: list[str]
+    document: str
+    page: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def resolve_municipality(name: str) -> str:
+    """The four-digit code of a municipality given by name (any printed form) or code."""
+    registry = municipalities.registry()
+    if name.strip() in registry.by_code:
+        return name.strip()
+    found = registry.resolve(name) or registry.resolve(name.strip().title())
+    if found is None:
+        raise UnknownMunicipalityError(name)
+    return found.code
+
+
+def parse_case_number(dnr: str) -> CaseNumber | None:
+    """A case number typed by a researcher, parsed as the extractors parse printed ones."""
+    for candidate in (dnr, f"Dnr {dnr}"):
+        found = extract_case_numbers(candidate)
+        if found:
+            return found[0]
+    return None
+
+
+def case_ids(session: Session, dnr: str) -> list[int]:
+    """The cases a typed number denotes: any printed form linked to them, or an OCR variant of one."""
+    number = parse_case_number(dnr)
+    normalised = number.normalised if number else " ".join(dnr.split())
+    ids = set(session.scalars(select(CaseAlias.case_id).where(CaseAlias.normalised == normalised)))
+    if number and number.year is not None and number.serial:
+        for case in session.scalars(select(Case).where(Case.year == number.year, Case.serial == serial_key(number.serial))):
+            if registers_match(case.register, number.register):
+                ids.add(case.id)
+    return sorted(ids)
+
+
+def _decisions_statement(session: Session, filters: DecisionFilters) -> Select:
+    stmt = (
+        select(
+            ItemRecord.id,
+            MunicipalityRecord.name,
+            MunicipalityRecord.code,
+            Body.name,
+            ItemRecord.meeting_date,
+            ItemRecord.paragraph,
+            ItemRecord.number,
+            ItemRecord.case_number,
+            ItemRecord.title,
+            Decision.kind,
+            Decision.clauses,
+            Document.path,
+            SpanRecord.page,
+        )
+        .join(Document, Document.id == ItemRecord.document_id)
+        .outerjoin(MunicipalityRecord, MunicipalityRecord.id == ItemRecord.municipality_id)
+        .outerjoin(Body, Body.id == ItemRecord.body_id)
+        .outerjoin(Decision, Decision.item_id == ItemRecord.id)
+        .outerjoin(SpanRecord, SpanRecord.id == ItemRecord.span_id)
+    )
+    if filters.municipality:
+        code = resolve_municipality(filters.municipality)
+        stmt = stmt.where(ItemRecord.municipality_id == select(MunicipalityRecord.id).where(MunicipalityRecord.code == code).scalar_subquery())
+    if filters.body:
+        key = name_key(normalise_body(filters.body))
+        stmt = stmt.where(ItemRecord.body_id.in_(select(Body.id).where(Body.key == key)))
+    if filters.date_from:
+        stmt = stmt.where(ItemRecord.meeting_date >= filters.date_from)
+    if filters.date_to:
+        stmt = stmt.where(ItemRecord.meeting_date <= filters.date_to)
+    if filters.case:
+        stmt = stmt.where(ItemRecord.case_id.in_(case_ids(session, filters.case)))
+    if filters.text:
+        stmt = stmt.where(search.match_clause(session, filters.text))
+    stmt = stmt.order_by(ItemRecord.meeting_date, MunicipalityRecord.name, Body.name, ItemRecord.paragraph, ItemRecord.number, ItemRecord.id)
+    if filters.limit:
+        stmt = stmt.limit(filters.limit)
+    return stmt
+
+
+def decisions(url: str, filters: DecisionFilters) -> list[DecisionRow]:
+    """One row per item matching the filters, by meeting date, municipality, body and §."""
+    with session_scope(url) as session:
+        rows = session.execute(_decisions_statement(session, filters)).all()
+    return [
+        DecisionRow(
+            item_id=r[0], municipality=r[1], municipality_code=r[2], body=r[3], meeting_date=r[4], paragraph=r[5],
+            number=r[6], case_number=r[7], title=r[8], decision_kind=r[9], decisions=list(r[10] or []), document=r[11], page=r[12],
+        )
+        for r in rows
+    ]
+
+
+def person(url: str, name: str) -> PersonReport:
+    """Every person whose name matches (similarity of folded names), with meetings, parties and votes."""
+    key = name_key(name)
+    with session_scope(url) as session:
+        people = session.execute(select(Person.id, Person.key, Person.name, MunicipalityRecord.name).outerjoin(MunicipalityRecord, MunicipalityRecord.id == Person.municipality_id)).all()
+        matched = process.extract(key, [p[1] for p in people], scorer=fuzz.ratio, score_cutoff=PERSON_THRESHOLD, limit=None)
+        records = []
+        for _, _, index in sorted(matched, key=lambda m: (-m[1], m[2])):
+            person_id, _, printed, municipality = people[index]
+            record = PersonRecord(person_id, printed, municipality)
+            rows = session.execute(
+                select(MeetingRecord.date, MunicipalityRecord.name, Body.name, Attendance.role, Attendance.function, Party.abbreviation, Attendance.paragraphs, Attendance.serving_for, Document.path)
+                .join(MeetingRecord, MeetingRecord.id == Attendance.meeting_id)
+                .join(Document, Document.id == MeetingRecord.document_id)
+                .outerjoin(Body, Body.id == MeetingRecord.body_id)
+                .outerjoin(MunicipalityRecord, MunicipalityRecord.id == Attendance.municipality_id)
+                .outerjoin(Party, Party.id == Attendance.party_id)
+                .where(Attendance.person_id == person_id)
+                .order_by(MeetingRecord.date, Body.name)
+            ).all()
+            record.meetings = [AttendanceRow(*r[:6], list(r[6] or []), r[7], r[8]) for r in rows]
+            spans: dict[str, list[date | None]] = {}
+            for row in record.meetings:
+                if row.party:
+                    spans.setdefault(row.party, []).append(row.meeting_date)
+            record.parties = [
+                (party, min((d for d in dates if d), default=None), max((d for d in dates if d), default=None)) for party, dates in spans.items()
+            ]
+            votes = session.execute(
+                select(ItemRecord.meeting_date, Body.name, ItemRecord.paragraph, ItemRecord.title, VoteChoice.choice, Document.path)
+                .join(VoteRecord, VoteRecord.id == VoteChoice.vote_id)
+                .join(ItemRecord, ItemRecord.id == VoteRecord.item_id)
+                .join(Document, Document.id == ItemRecord.document_id)
+                .outerjoin(Body, Body.id == ItemRecord.body_id)
+                .where(VoteChoice.person_id == person_id)
+                .order_by(ItemRecord.meeting_date, ItemRecord.paragraph)
+            ).all()
+            record.votes = [VoteCast(*r) for r in votes]
+            records.append(record)
+    return PersonReport(name, records)
+
+
+def case(url: str, dnr: str) -> list[CaseRow]:
+    """Every item, body and document about a case, in date order."""
+    with session_scope(url) as session:
+        ids = case_ids(session, dnr)
+        if not ids:
+            return []
+        items = session.execute(
+            select(ItemRecord.meeting_date, MunicipalityRecord.name, Body.name, ItemRecord.paragraph, ItemRecord.case_number, ItemRecord.title, Decision.clauses, Document.path, SpanRecord.page, ItemRecord.document_id)
+            .join(Document, Document.id == ItemRecord.document_id)
+            .outerjoin(MunicipalityRecord, MunicipalityRecord.id == ItemRecord.municipality_id)
+            .outerjoin(Body, Body.id == ItemRecord.body_id)
+            .outerjoin(Decision, Decision.item_id == ItemRecord.id)
+            .outerjoin(SpanRecord, SpanRecord.id == ItemRecord.span_id)
+            .where(ItemRecord.case_id.in_(ids))
+        ).all()
+        rows = [CaseRow("item", r[0], r[1], r[2], r[3], r[4] or "", r[5], list(r[6] or []), r[7], r[8]) for r in items]
+        with_items = {r[9] for r in items}
+        current = aliased(ExtractionRecord)
+        mentions = session.execute(
+            select(current.document_date, MunicipalityRecord.name, CaseMention.raw, Document.path, SpanRecord.page, CaseMention.document_id)
+            .join(Document, Document.id == CaseMention.document_id)
+            .outerjoin(current, current.version_id == CaseMention.version_id)
+            .outerjoin(Case, Case.id == CaseMention.case_id)
+            .outerjoin(MunicipalityRecord, MunicipalityRecord.id == Case.municipality_id)
+            .outerjoin(SpanRecord, SpanRecord.id == CaseMention.span_id)
+            .where(CaseMention.case_id.in_(ids), CaseMention.document_id.not_in(with_items))
+            .order_by(CaseMention.id)
+        ).all()
+        seen: set[int] = set()
+        for r in mentions:
+            if r[5] in seen:
+                continue
+            seen.add(r[5])
+            rows.append(CaseRow("mention", date.fromisoformat(r[0]) if r[0] else None, r[1], None, None, " ".join(r[2].split()), None, [], r[3], r[4]))
+    return sorted(rows, key=lambda r: (r.date or date.max, r.kind, r.body or "", r.paragraph or 0))

@@ -1,0 +1,117 @@
+"""Attendance and votes that contradict themselves (DOMAIN.md, inconsistencies 8-9)."""
+
+from __future__ import annotations
+
+from models.claims import DocumentFacts, Flag
+from models.records import AttendanceEntry, Meeting
+from pipeline.link import same_body
+from pipeline.rules import Rule, rule
+from pipeline.rules._evidence import person_key, record_evidence
+from pipeline.rules.procedure import voting_present
+
+RULES: dict[str, Rule] = {}
+
+
+def _overlap(a: AttendanceEntry, b: AttendanceEntry) -> list[int] | None:
+    """Paragraphs both entries cover; [] means the whole meeting, None means no overlap."""
+    if not a.paragraphs or not b.paragraphs:
+        return sorted(set(a.paragraphs or b.paragraphs))
+    common = sorted(set(a.paragraphs) & set(b.paragraphs))
+    return common or None
+
+
+def _where(common: list[int]) -> str:
+    return "the whole meeting" if not common else "§ " + ", ".join(map(str, common))
+
+
+@rule(RULES, "attendance_conflict", "warning", input="facts")
+def attendance_conflict(docs: list[DocumentFacts]) -> list[Flag]:
+    """A person both present and absent, or a substitute serving for a member who is present (DOMAIN.md 8)."""
+    flags: list[Flag] = []
+    for facts in docs:
+        for m in facts.extraction.meetings:
+            members = [a for a in m.attendance if a.role == "member"]
+            absent = [a for a in m.attendance if a.role == "absent"]
+            for a in members:
+                for b in absent:
+                    common = _overlap(a, b)
+                    if person_key(a.name) == person_key(b.name) and common is not None:
+                        flags.append(
+                            Flag(
+                                kind="attendance_conflict",
+                                severity="warning",
+                                message=f"{a.name} is listed both as present and as absent ({_where(common)}).",
+                                values=[a.name, "present", "absent"],
+                                evidence=[record_evidence(facts, a.span, a.name), record_evidence(facts, b.span, b.name)],
+                            )
+                        )
+            for sub in members:
+                if not sub.serving_for:
+                    continue
+                for member in members:
+                    if member is sub or person_key(member.name) != person_key(sub.serving_for):
+                        continue
+                    common = _overlap(sub, member)
+                    if common is not None:
+                        flags.append(
+                            Flag(
+                                kind="attendance_conflict",
+                                severity="warning",
+                                message=f"{sub.name} serves for {member.name}, who is present at {_where(common)}.",
+                                values=[sub.name, member.name, _where(common)],
+                                evidence=[
+                                    record_evidence(facts, sub.span, sub.name),
+                                    record_evidence(facts, member.span, member.name),
+                                ],
+                            )
+                        )
+    return flags
+
+
+def _meeting_for(docs: list[DocumentFacts], body: str | None, day) -> Meeting | None:
+    for facts in docs:
+        for m in facts.extraction.meetings:
+            if m.attendance and m.date == day and same_body(m.body, body):
+                return m
+    return None
+
+
+@rule(RULES, "vote_count_mismatch", "warning", input="facts")
+def vote_count_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
+    """Named roll-call list vs stated count; yes + no + abstain above the voting members present (DOMAIN.md 9)."""
+    flags: list[Flag] = []
+    for facts in docs:
+        for item in facts.extraction.items:
+            for vote in item.votes:
+                evidence = [record_evidence(facts, vote.span, vote.proposition or f"§ {item.number}")]
+                for label, count, names in (
+                    ("Ja", vote.yes, vote.yes_names),
+                    ("Nej", vote.no, vote.no_names),
+                    ("Avstår", vote.abstain, vote.abstain_names),
+                ):
+                    if count is not None and names and len(names) != count:
+                        flags.append(
+                            Flag(
+                                kind="vote_count_mismatch",
+                                severity="warning",
+                                message=f"§ {item.number}: {label} is counted as {count} but {len(names)} names are listed.",
+                                values=[f"{label} {count}", f"{len(names)} names"],
+                                evidence=evidence,
+                            )
+                        )
+                cast = sum(v or 0 for v in (vote.yes, vote.no, vote.abstain))
+                meeting = _meeting_for(docs, item.body, item.meeting_date)
+                if meeting is None:
+                    continue
+                present = voting_present(meeting, item.paragraph)
+                if present and cast > present:
+                    flags.append(
+                        Flag(
+                            kind="vote_count_mismatch",
+                            severity="warning",
+                            message=f"§ {item.number}: {cast} votes cast but only {present} voting members present.",
+                            values=[f"{cast} votes", f"{present} present"],
+                            evidence=evidence,
+                        )
+                    )
+    return flags

@@ -1,0 +1,58 @@
+import pytest
+
+from extractors.case_numbers import extract_case_numbers, unique_case_numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dnr 2019/KS 0222 12\n\nUTDRAG", [("2019/KS 0222 12", 2019, "KS", "0222", "12", "year_register_serial")]),
+        ("Dnr 2019/ÅON 0042 010", [("2019/ÅON 0042 010", 2019, "ÅON", "0042", "010", "year_register_serial")]),
+        ("Diariumnummer\n2019/ÄON 0042\n", [("2019/ÄON 0042", 2019, "ÄON", "0042", None, "year_register_serial")]),
+        ("Dnr 2021/BUN 0311 600", [("2021/BUN 0311 600", 2021, "BUN", "0311", "600", "year_register_serial")]),
+        ("Diarienummer 00367/20221.1.1.", [("00367/2022", 2022, None, "00367", "1.1.1", "serial_year")]),
+        ("Diarienummer 00512/2023 3.4.2", [("00512/2023", 2023, None, "00512", "3.4.2", "serial_year")]),
+        ("Dnr KS 2019/123", [("KS 2019/123", 2019, "KS", "123", None, "register_year_serial")]),
+        ("enligt KS/2019:123 och", [("KS 2019/123", 2019, "KS", "123", None, "register_year_serial")]),
+        ("Ärende SBN 2020.0456", [("SBN 2020/0456", 2020, "SBN", "0456", None, "register_year_serial")]),
+        ("Dnr 123/2019", [("123/2019", 2019, None, "123", None, "serial_year")]),
+        ("Ärendenr: 18/00295", [("18/00295", 2018, None, "00295", None, "yy_serial")]),
+        ("Vårt ärendenr: 22/00731", [("22/00731", 2022, None, "00731", None, "yy_serial")]),
+        ("Ärendenummer SLK-2024-00074", [("SLK-2024-00074", 2024, "SLK", "00074", None, "register_dash_year_serial")]),
+        # OCR-damaged labels: diacritics lost, letters swapped for symbols
+        ("Arendenr: 22/00731", [("22/00731", 2022, None, "00731", None, "yy_serial")]),
+        ("&rendenr: 21/01234", [("21/01234", 2021, None, "01234", None, "yy_serial")]),
+        ("Diarienr 45/2021", [("45/2021", 2021, None, "45", None, "serial_year")]),
+        ("med hänvisning till ärendenummer 18/00295.", [("18/00295", 2018, None, "00295", None, "yy_serial")]),
+    ],
+)
+def test_case_number_forms(text, expected):
+    got = [(c.normalised, c.year, c.register, c.serial, c.classification, c.rule) for c in extract_case_numbers(text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Justeringens plats och tid 2019-04-29 kl. 16:00",
+        "Telefon: 08-452 70 00, 0703-20 85 41",
+        "Mot bakgrund av SOU 2008:18 tecknade regeringen",
+        "Org nr: 222000-0315",
+        "MEDDELANDE FRÅN STYRELSEN NR 12/2022",
+        "under år 2019/2020 och 15/6 2019",
+        "Paragrafer 1031–1044\n2008-2009",
+        "123/2019 utan etikett",
+    ],
+)
+def test_no_case_number_without_label_or_register_shape(text):
+    assert extract_case_numbers(text) == []
+
+
+def test_span_is_document_offset_and_raw_keeps_print():
+    case = extract_case_numbers("xx\nDnr 2019/KS 0222 12\n", base=100)[0]
+    assert (case.raw, case.span.page, case.span.start, case.span.end) == ("Dnr 2019/KS 0222 12", 0, 103, 122)
+
+
+def test_unique_by_normalised_form():
+    cases = extract_case_numbers("Ärendenr: 18/00295 ... ärendenummer 18/00295. Dnr KS 2019/1")
+    assert [c.normalised for c in unique_case_numbers(cases)] == ["18/00295", "KS 2019/1"]

@@ -1,0 +1,75 @@
+"""Flags in the database: stable ids across re-runs, reviews kept, filters, and flags in the export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import extract, ingest
+from pipeline.export import iter_export
+from pipeline.flags import list_flags, review_flag, run_checks
+from pipeline.settings import Settings
+
+SEEDS = Path(__file__).parents[2] / "samples" / "seeds"
+
+
+def ingest_plain(url: str, paths: list[Path]) -> list[int]:
+    """Ingest text files through the pipeline's functions, without Prefect."""
+    settings = Settings(database_url=url)
+    versions = []
+    for path in paths:
+        doc = ingest.start_document(str(path), settings)
+        outcome = ingest.finish_document(doc, [], settings)
+        extract.extract_version(url, outcome.version_id)
+        versions.append(outcome.version_id)
+    return versions
+
+
+@pytest.fixture
+def seeded(database_url):
+    versions = ingest_plain(database_url, [SEEDS / "000_a22a12a289bbcf3c.txt", SEEDS / "001_5b71f28849db2a5a.txt", SEEDS / "003_0325c0e894bc0825.txt"])
+    run_checks(database_url, set(versions))
+    return database_url
+
+
+def test_seed_flags_are_stored_with_their_evidence(seeded):
+    kinds = {f.kind for f in list_flags(seeded)}
+    assert {"conflicting_period", "conflicting_deadline", "deadline_before_document", "duration_mismatch", "arithmetic_mismatch", "erratum", "amended_later"} <= kinds
+    assert "late_notice" not in kinds
+    for flag in list_flags(seeded):
+        assert flag.evidence, flag.kind
+        for e in flag.evidence:
+            assert e["quote"] and e["page"] >= 1 and e["end"] > e["start"]
+        assert all("2017-2018" not in str(v) for v in flag.values)
+
+
+def test_rerun_keeps_ids_and_reviews(seeded):
+    before = {f.identity: f.kind for f in list_flags(seeded)}
+    deadline = next(f for f in list_flags(seeded) if f.kind == "conflicting_deadline")
+    review_flag(seeded, deadline.identity, "accepted", note="SKL skrev fel år i meddelandet", reviewer="qa")
+    run_checks(seeded, None)
+    after = {f.identity: f for f in list_flags(seeded)}
+    assert {k: v.kind for k, v in after.items()} == before
+    assert (after[deadline.identity].review, after[deadline.identity].review_note) == ("accepted", "SKL skrev fel år i meddelandet")
+
+
+def test_filters(seeded):
+    assert {f.severity for f in list_flags(seeded, severity="error")} == {"error"}
+    assert {f.kind for f in list_flags(seeded, kind="erratum")} == {"erratum"}
+    tyreso = list_flags(seeded, municipality="TYRESO")
+    assert tyreso and all(any("001_" in e["document"] for e in f.evidence) for f in tyreso)
+
+
+def test_cross_document_flags_appear_on_every_cited_document(seeded):
+    exported = {Path(o["source"]["path"]).name: o for o in iter_export(seeded)}
+    deadline_ids = {f["id"] for name in ("001_5b71f28849db2a5a.txt", "003_0325c0e894bc0825.txt") for f in exported[name]["flags"] if f["kind"] == "conflicting_deadline"}
+    assert len(deadline_ids) == 1
+    arithmetic = [f for f in exported["000_a22a12a289bbcf3c.txt"]["flags"] if f["kind"] == "arithmetic_mismatch"]
+    assert sorted(f["values"][0] for f in arithmetic) == ["5 000 × 1,95 = 9 750", "50 000 × 1,95 = 97 500"]
+
+
+def test_unknown_review_decision_is_refused(seeded):
+    flag = list_flags(seeded)[0]
+    with pytest.raises(ValueError):
+        review_flag(seeded, flag.identity, "maybe")

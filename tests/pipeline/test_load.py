@@ -1,0 +1,118 @@
+"""Reading the text layer, text files in odd encodings, and judging a text layer's quality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from models.records import FileKind, PageMethod
+from pipeline.errors import EncryptedPdfError, NoPagesError, TooLargeError, TruncatedPdfError
+from pipeline.load import decode_text, file_identity, prepare, text_layer_quality
+from pipeline.settings import Settings
+
+SWEDISH = "Äldre- och omsorgsnämnden beslutar att godkänna förvaltningens förslag."
+
+
+def make_pdf(path: Path, pages: list[str]) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for text in pages:
+        if text:
+            c.drawString(72, 760, text)
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "quality"),
+    [
+        (SWEDISH, "ok"),
+        ("", "empty"),
+        ("  12  ", "empty"),
+        ("(cid:12)(cid:44)(cid:3)(cid:19)(cid:88)(cid:7)(cid:12)(cid:44)(cid:3)", "garbage"),
+        ("#$%&/()=?#$%&/()=?#$%&/()=?#$%&/()=?", "garbage"),
+        ("xkcd bcdfg hjklm npqrs tvwxz bcdfg hjklm", "garbage"),
+        ("Forslag till beslut: att rekommendera kommunerna", "ok"),
+    ],
+)
+def test_text_layer_quality(text, quality):
+    assert text_layer_quality(text, min_chars=20) == quality
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        ("Tyresö kommun".encode("utf-8"), "Tyresö kommun", "utf-8"),
+        (b"\xef\xbb\xbf" + "Säter".encode("utf-8"), "Säter", "utf-8-sig"),
+        ("Älvdalen – möte".encode("cp1252"), "Älvdalen – möte", "cp1252"),
+        ("Åre".encode("utf-16"), "Åre", "utf-16"),
+        (b"caf\x81", "caf\x81", "latin-1"),
+    ],
+)
+def test_decode_text(data, text, encoding):
+    assert decode_text(data) == (text, encoding)
+
+
+def test_text_layer_pdf_reads_pages_and_lists_blank_ones_for_ocr(tmp_path):
+    pdf = make_pdf(tmp_path / "mixed.pdf", [SWEDISH, "", SWEDISH.upper()])
+    doc = prepare(pdf, Settings())
+    assert doc.kind is FileKind.PDF
+    assert doc.page_count == 3
+    assert [p.number for p in doc.pages] == [1, 3]
+    assert doc.pages[0].text == SWEDISH
+    assert doc.pages[0].method is PageMethod.TEXT
+    assert doc.ocr_pages == [2]
+    assert doc.sha256 == file_identity(pdf)[0]
+
+
+def test_encrypted_pdf(tmp_path):
+    from pypdf import PdfWriter
+
+    plain = make_pdf(tmp_path / "plain.pdf", [SWEDISH])
+    writer = PdfWriter(clone_from=str(plain))
+    writer.encrypt("hemligt")
+    writer.write(str(tmp_path / "locked.pdf"))
+    with pytest.raises(EncryptedPdfError, match=r"^encrypted PDF: password required$"):
+        prepare(tmp_path / "locked.pdf", Settings())
+
+
+def test_truncated_pdf(tmp_path):
+    data = make_pdf(tmp_path / "full.pdf", [SWEDISH, SWEDISH]).read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) * 6 // 10])
+    with pytest.raises(TruncatedPdfError, match=rf"^truncated PDF: no end-of-file marker, the file stops after {len(data) * 6 // 10} bytes$"):
+        prepare(cut, Settings())
+
+
+def test_zero_page_pdf(tmp_path):
+    body = [b"%PDF-1.4\n", b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n", b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"]
+    offsets, pos = [], 0
+    for part in body:
+        offsets.append(pos)
+        pos += len(part)
+    xref = b"xref\n0 3\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets[1:])
+    trailer = b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % pos
+    path = tmp_path / "zero.pdf"
+    path.write_bytes(b"".join(body) + xref + trailer)
+    with pytest.raises(NoPagesError, match="^PDF has no pages$"):
+        prepare(path, Settings())
+
+
+def test_file_over_the_size_limit(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 2048)
+    with pytest.raises(TooLargeError, match="file is 2048 bytes, more than the limit of 1024"):
+        prepare(path, Settings(max_file_bytes=1024))
+
+
+def test_text_file_pages_split_on_form_feed(tmp_path):
+    path = tmp_path / "utdrag.txt"
+    path.write_bytes("§ 1\nFörsta sidan\f§ 2\r\nAndra sidan".encode("cp1252"))
+    doc = prepare(path, Settings())
+    assert doc.kind is FileKind.TEXT
+    assert doc.encoding == "cp1252"
+    assert [p.text for p in doc.pages] == ["§ 1\nFörsta sidan", "§ 2\nAndra sidan"]
+    assert doc.ocr_pages == []

@@ -1,0 +1,90 @@
+"""Researcher queries (decisions, person, case) on both databases, through the functions and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.queries import DecisionFilters, UnknownMunicipalityError, case, decisions, person
+from tests.pipeline.relational_helpers import seed_extraction, store
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def seeded(database_url) -> str:
+    store(database_url, "001.txt", seed_extraction("001"))
+    store(database_url, "004.txt", seed_extraction("004"))
+    return database_url
+
+
+def test_decisions_by_municipality_in_any_printed_form(seeded):
+    for name in ("Tyresö", "TYRESO", "Tyresö kommuns", "0138"):
+        rows = decisions(seeded, DecisionFilters(municipality=name))
+        assert [(r.meeting_date, r.body, r.paragraph) for r in rows] == [
+            (date(2019, 4, 24), "Äldre- och omsorgsnämnden", 1039),
+            (date(2019, 4, 29), "Arbetsmarknads- och socialnämnden", 1034),
+            (date(2019, 5, 15), "Kommunledningsutskottet", 55),
+        ], name
+    first = decisions(seeded, DecisionFilters(municipality="Tyresö"))[2]
+    assert (first.municipality, first.municipality_code, first.case_number, first.document, first.page) == ("Tyresö", "0138", "Dnr 2019/KS 0222 12", "001.txt", 1)
+    assert first.decisions[1] == "Kostnaden fördelas enligt förvaltningens förslag."
+
+
+def test_unknown_municipality_is_an_error(seeded):
+    with pytest.raises(UnknownMunicipalityError):
+        decisions(seeded, DecisionFilters(municipality="Atlantis"))
+
+
+def test_decisions_by_body_date_case_and_text(seeded):
+    assert [r.paragraph for r in decisions(seeded, DecisionFilters(body="Kommunledningsutskottets"))] == [55]
+    assert [r.paragraph for r in decisions(seeded, DecisionFilters(municipality="Tyresö", date_from=date(2019, 4, 25), date_to=date(2019, 5, 1)))] == [1034]
+    assert [r.paragraph for r in decisions(seeded, DecisionFilters(case="2019/ÄON 0042"))] == [1039]
+    assert len(decisions(seeded, DecisionFilters(text="kunskapsstyrningen"))) == 3
+    assert [r.number for r in decisions(seeded, DecisionFilters(text="hedersrelaterat våld"))] == ["5d"]
+
+
+def test_person_report(seeded):
+    report = person(seeded, "Tony Thoren")
+    assert [p.name for p in report.persons] == ["Tony Thorén"]
+    tony = report.persons[0]
+    assert len(tony.meetings) >= 2
+    assert {m.party for m in tony.meetings} == {"L"}
+    assert tony.parties[0][0] == "L"
+
+
+def test_case_report_in_date_order(seeded):
+    rows = case(seeded, "2019/ÅON 0042 010")
+    assert [(r.kind, r.date, r.body, r.paragraph) for r in rows] == [("item", date(2019, 4, 24), "Äldre- och omsorgsnämnden", 1039)]
+    assert case(seeded, "2099/XX 1") == []
+
+
+def test_cli_decisions_formats(seeded, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    result = runner.invoke(app, ["decisions", "--municipality", "TYRESO", "--text", "kunskapsstyrningen", "--format", "json", "--db", seeded])
+    assert result.exit_code == 0, result.output
+    assert [r["paragraph"] for r in json.loads(result.output)] == [1039, 1034, 55]
+    result = runner.invoke(app, ["decisions", "--body", "Kommunledningsutskottet", "--format", "csv", "--db", seeded])
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["municipality"], r["meeting_date"], r["paragraph"], r["case_number"]) for r in rows] == [("Tyresö", "2019-05-15", "55", "Dnr 2019/KS 0222 12")]
+    table = runner.invoke(app, ["decisions", "--case", "2019/KS 0222 12", "--db", seeded])
+    assert table.exit_code == 0 and "Kommunledningsutskottet" in table.output
+    bad = runner.invoke(app, ["decisions", "--municipality", "Atlantis", "--db", seeded])
+    assert bad.exit_code != 0
+
+
+def test_cli_person_and_case(seeded, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    result = runner.invoke(app, ["person", "Anna Lund", "--format", "json", "--db", seeded])
+    assert result.exit_code == 0, result.output
+    persons = json.loads(result.output)[0]["persons"]
+    assert [p["name"] for p in persons] == ["Anna Lund"]
+    result = runner.invoke(app, ["case", "2019/ASN 0058", "--format", "csv", "--db", seeded])
+    assert result.exit_code == 0, result.output
+    assert "Arbetsmarknads- och socialnämnden" in result.output

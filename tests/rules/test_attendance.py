@@ -1,0 +1,74 @@
+"""attendance_conflict and vote_count_mismatch."""
+
+from datetime import date
+
+from models.records import AttendanceEntry, Item, Meeting, Vote
+from pipeline.rules.attendance import attendance_conflict, vote_count_mismatch
+from tests.rules.helpers import facts
+
+DAY = date(2023, 3, 14)
+
+
+def _doc(attendance, items=()):
+    meeting = Meeting(body="Byggnadsnämnden", date=DAY, attendance=attendance)
+    return facts("a", "Protokoll", doc_type="protocol", meetings=[meeting], items=list(items))
+
+
+def test_person_present_and_absent():
+    doc = _doc([AttendanceEntry(name="Eva Berg", role="member"), AttendanceEntry(name="Eva  Berg", role="absent")])
+    assert [(f.kind, f.values) for f in attendance_conflict([doc])] == [
+        ("attendance_conflict", ["Eva Berg", "present", "absent"])
+    ]
+
+
+def test_absent_for_other_paragraphs_is_fine():
+    doc = _doc(
+        [
+            AttendanceEntry(name="Eva Berg", role="member", paragraphs=[10, 11]),
+            AttendanceEntry(name="Eva Berg", role="absent", paragraphs=[12]),
+        ]
+    )
+    assert attendance_conflict([doc]) == []
+
+
+def test_substitute_serving_for_a_member_present_at_the_same_paragraph():
+    doc = _doc(
+        [
+            AttendanceEntry(name="Eva Berg", role="member", paragraphs=[10, 11]),
+            AttendanceEntry(name="Ola Ek", role="member", paragraphs=[11, 12], serving_for="Eva Berg"),
+        ]
+    )
+    assert [f.values for f in attendance_conflict([doc])] == [["Ola Ek", "Eva Berg", "§ 11"]]
+
+
+def test_substitute_for_other_paragraphs_is_fine():
+    doc = _doc(
+        [
+            AttendanceEntry(name="Eva Berg", role="member", paragraphs=[10]),
+            AttendanceEntry(name="Ola Ek", role="member", paragraphs=[11, 12], serving_for="Eva Berg"),
+        ]
+    )
+    assert attendance_conflict([doc]) == []
+
+
+def _members(n):
+    return [AttendanceEntry(name=f"Ledamot {i}", role="member") for i in range(n)]
+
+
+def _item(vote):
+    return Item(number="7", paragraph=7, body="Byggnadsnämnden", meeting_date=DAY, votes=[vote])
+
+
+def test_named_list_shorter_than_the_count():
+    vote = Vote(yes=3, no=1, yes_names=["A", "B"], no_names=["C"])
+    assert [f.values for f in vote_count_mismatch([_doc(_members(5), [_item(vote)])])] == [["Ja 3", "2 names"]]
+
+
+def test_more_votes_than_members_present():
+    vote = Vote(yes=4, no=2, abstain=0)
+    assert [f.values for f in vote_count_mismatch([_doc(_members(5), [_item(vote)])])] == [["6 votes", "5 present"]]
+
+
+def test_consistent_vote():
+    vote = Vote(yes=3, no=1, abstain=1, yes_names=["A", "B", "C"], no_names=["D"], abstain_names=["E"])
+    assert vote_count_mismatch([_doc(_members(5), [_item(vote)])]) == []

@@ -1,0 +1,164 @@
+"""pipeline.ocr on real Tesseract with small generated pages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytesseract
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from models.records import OcrResult
+from pipeline.errors import OcrError, OcrUnavailableError
+from pipeline.ocr import estimate_geometry, ocr_image, render_pdf_page, result_from_data
+
+from .conftest import load_generator
+
+
+def cer(text: str, truth: str) -> float:
+    """Character error rate on whitespace-normalised text."""
+    return Levenshtein.normalized_distance(" ".join(text.split()), " ".join(truth.split()))
+
+
+@pytest.fixture(scope="module")
+def scanned_page(generated_samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ocr") / "page-001.png"
+    return render_pdf_page(generated_samples / "scanned" / "004_dalarna_minutes_scan.pdf", 0, out)
+
+
+@pytest.fixture(scope="module")
+def scanned_result(scanned_page: Path) -> OcrResult:
+    return ocr_image(scanned_page)
+
+
+def test_thread_limit_is_set_for_tesseract_subprocesses() -> None:
+    assert os.environ["OMP_THREAD_LIMIT"]
+
+
+def test_render_pdf_page_gives_a4_at_300_dpi_grayscale(scanned_page: Path) -> None:
+    from PIL import Image
+
+    with Image.open(scanned_page) as image:
+        assert image.mode == "L"
+        assert abs(image.width - 2480) <= 2 and abs(image.height - 3508) <= 2
+
+
+def test_scanned_page_character_error_rate_at_most_two_percent(
+    scanned_result: OcrResult, generated_samples: Path
+) -> None:
+    truth = (generated_samples / "truth" / "004_dalarna_minutes_scan.gt" / "page-001.txt").read_text("utf-8")
+    assert cer(scanned_result.text, truth) <= 0.02
+    assert scanned_result.rotation == 0
+    assert 0.4 <= abs(scanned_result.skew) <= 1.3
+
+
+def test_words_carry_boxes_confidences_and_line_numbers(scanned_result: OcrResult) -> None:
+    words = scanned_result.words
+    assert len(words) > 200
+    assert all(w.text and w.width > 0 and w.height > 0 for w in words)
+    assert all(0 <= w.left and w.left + w.width <= scanned_result.width for w in words)
+    assert all(0 <= w.top and w.top + w.height <= scanned_result.height for w in words)
+    assert all(-1 <= w.conf <= 100 for w in words)
+    assert [w.line for w in words] == sorted(w.line for w in words)
+    assert scanned_result.mean_conf > 80
+    first = words[0]
+    assert first.text == "Socialchefsnätverket"
+    assert first.line == 0
+
+
+def test_page_turned_90_degrees_is_turned_back_and_read(generated_samples: Path) -> None:
+    scanned = generated_samples / "scanned"
+    result = ocr_image(scanned / "004_page1_rotated.png")
+    assert result.rotation == 270
+    assert (result.width, result.height) == (2480, 3508)
+    truth = (scanned.parent / "truth" / "004_page1_rotated.gt" / "page-001.txt").read_text("utf-8")
+    assert cer(result.text, truth) <= 0.02
+
+
+@pytest.mark.parametrize("skew", [-4.0, -0.45, 1.1])
+def test_skew_is_measured_within_three_tenths_of_a_degree(skew: float) -> None:
+    generator = load_generator()
+    font = generator.scan_font()
+    lines = generator.scan_pages(generator.seed_text("002"), font)[1]
+    page = generator.degrade(generator.draw_page(lines, font), np.random.default_rng(7), skew)
+    geometry = estimate_geometry(page)
+    assert geometry.rotation == 0
+    assert abs(geometry.skew - skew) <= 0.3
+
+
+@pytest.mark.parametrize("turn, expected", [(90, 270), (180, 180), (270, 90)])
+def test_orientation_is_found_for_each_quarter_turn(turn: int, expected: int) -> None:
+    generator = load_generator()
+    font = generator.scan_font()
+    lines = generator.scan_pages(generator.seed_text("000"), font)[0]
+    page = generator.draw_page(lines, font).rotate(turn, expand=True)
+    assert estimate_geometry(page).rotation == expected
+
+
+def test_page_text_joins_lines_with_newlines_and_paragraphs_with_blank_line() -> None:
+    rows = [
+        # level, block, par, line, text, conf
+        (1, 0, 0, 0, "", -1),
+        (5, 1, 1, 1, "Datum:", 91.5),
+        (5, 1, 1, 1, "2025-10-17", 88.0),
+        (5, 1, 1, 2, "Tid:", 90.0),
+        (4, 1, 2, 1, "", -1),
+        (5, 1, 2, 1, "Plats:", 70.0),
+        (5, 2, 1, 1, " ", -1),
+        (5, 2, 1, 1, "Falun", -1),
+    ]
+    data = {
+        "level": [r[0] for r in rows],
+        "block_num": [r[1] for r in rows],
+        "par_num": [r[2] for r in rows],
+        "line_num": [r[3] for r in rows],
+        "text": [r[4] for r in rows],
+        "conf": [r[5] for r in rows],
+        "left": [10] * len(rows),
+        "top": [20] * len(rows),
+        "width": [30] * len(rows),
+        "height": [40] * len(rows),
+    }
+    result = result_from_data(data)
+    assert result.text == "Datum: 2025-10-17\nTid:\n\nPlats:\n\nFalun"
+    assert [(w.text, w.line) for w in result.words] == [
+        ("Datum:", 0),
+        ("2025-10-17", 0),
+        ("Tid:", 1),
+        ("Plats:", 2),
+        ("Falun", 3),
+    ]
+    assert result.mean_conf == pytest.approx((91.5 + 88.0 + 90.0 + 70.0) / 4, abs=0.01)
+
+
+@pytest.fixture
+def small_page(tmp_path: Path) -> Path:
+    generator = load_generator()
+    font = generator.scan_font()
+    page = generator.draw_page(["Minnesanteckningar"], font).crop((0, 0, 1200, 300))
+    path = tmp_path / "small.png"
+    page.save(path)
+    return path
+
+
+def test_missing_language_data_is_ocr_unavailable(small_page: Path) -> None:
+    with pytest.raises(OcrUnavailableError, match="install tesseract-ocr"):
+        ocr_image(small_page, language="qqx")
+
+
+def test_missing_tesseract_binary_is_ocr_unavailable(small_page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    with pytest.raises(OcrUnavailableError, match="tesseract-ocr-swe"):
+        ocr_image(small_page)
+
+
+def test_non_image_file_is_ocr_error(generated_samples: Path) -> None:
+    with pytest.raises(OcrError, match="cannot read notes.md as an image"):
+        ocr_image(generated_samples / "bad" / "notes.md")
+
+
+def test_rendering_a_page_that_does_not_exist_is_ocr_error(generated_samples: Path, tmp_path: Path) -> None:
+    with pytest.raises(OcrError, match="page 99 does not exist"):
+        render_pdf_page(generated_samples / "pdf" / "000_skl_letter_2018.pdf", 98, tmp_path / "p.png")
