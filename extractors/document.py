@@ -7,9 +7,14 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from extractors.amounts import extract_amounts
 from extractors.bodies import is_body_name, normalise_body
 from extractors.case_numbers import extract_case_numbers, unique_case_numbers
+from extractors.dates import document_date, extract_dates
 from extractors.items import extract_items, protocol_body_for
+from extractors.meetings import extract_meetings
+from extractors.municipality import detect_municipality
+from extractors.periods import extract_periods
 from extractors.references import parse_date
 from extractors.segment import classify, segment, strip_noise
 from extractors.text import DocText, fold
@@ -35,15 +40,6 @@ def _localise(doc: DocText, records: list) -> list:
     return records
 
 
-def _optional(module: str, name: str):
-    """A function from a sibling extractor that may not exist yet; None until it does."""
-    try:
-        mod = __import__(f"extractors.{module}", fromlist=[name])
-        return getattr(mod, name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def _meeting_for(item: Item, meetings: list[Meeting]) -> Meeting | None:
     """The meeting of the item's body whose paragraph range holds the item's §, else the only one of that body."""
     if not item.body:
@@ -63,7 +59,7 @@ _RANGE = re.compile(r"^[ \t]*paragrafer[ \t]*:?[ \t]*§?[ \t]*(?P<a>\d+)[ \t]*-[
 
 
 def _notice_meetings(doc: DocText, sections) -> list[Meeting]:
-    """Body, date and § range read from cover + ANSLAG/BEVIS pairs; used for item dates until extractors.meetings exists."""
+    """Body, date and § range read from cover + ANSLAG/BEVIS pairs, for item dates where no full meeting was extracted."""
     meetings: list[Meeting] = []
     cover_range = None
     for section in sections:
@@ -114,14 +110,11 @@ def extract_document(pages: list[PageText]) -> Extraction:
     clean = strip_noise(doc.text)
     sections = segment(doc)
     doc_type = classify(doc, sections)
-    meetings: list[Meeting] = []
-    extract_meetings = _optional("meetings", "extract_meetings")
-    if extract_meetings:
-        meetings = extract_meetings(doc, sections)
-        for meeting in meetings:
-            meeting.span = _page_span(doc, meeting.span)
-            for entry in getattr(meeting, "attendance", []):
-                entry.span = _page_span(doc, entry.span)
+    meetings = extract_meetings(doc, sections)
+    for meeting in meetings:
+        meeting.span = _page_span(doc, meeting.span)
+        for entry in meeting.attendance:
+            entry.span = _page_span(doc, entry.span)
     known = meetings or _notice_meetings(doc, sections)
     # An item whose decision block names no body ("Beslut") was decided by the body whose protocol it is.
     meeting_bodies = {fold(m.body): m.body for m in known if m.body}
@@ -135,29 +128,13 @@ def extract_document(pages: list[PageText]) -> Extraction:
 
     extraction = Extraction(doc_type=doc_type, sections=sections, items=items, case_numbers=case_numbers, meetings=meetings)
 
-    document_date = _optional("dates", "document_date")
-    doc_date = None
-    if document_date:
-        try:
-            doc_date = document_date(doc, sections)
-        except ImportError:
-            doc_date = None
-    extraction.date = doc_date or _minutes_date(doc, sections)
-
-    extract_dates = _optional("dates", "extract_dates")
-    if extract_dates:
-        extraction.dates = _localise(doc, extract_dates(clean, 0, extraction.date))
-    extract_periods = _optional("periods", "extract_periods")
-    if extract_periods:
-        extraction.periods = _localise(doc, extract_periods(clean, 0))
-    extract_amounts = _optional("amounts", "extract_amounts")
-    if extract_amounts:
-        extraction.amounts = _localise(doc, extract_amounts(clean, 0))
-    detect_municipality = _optional("municipality", "detect_municipality")
-    if detect_municipality:
-        found = detect_municipality(doc.text)
-        if found:
-            extraction.municipality, extraction.municipality_code = found
+    extraction.date = document_date(doc, sections) or _minutes_date(doc, sections)
+    extraction.dates = _localise(doc, extract_dates(clean, 0, extraction.date))
+    extraction.periods = _localise(doc, extract_periods(clean, 0))
+    extraction.amounts = _localise(doc, extract_amounts(clean, 0))
+    found = detect_municipality(doc.text)
+    if found:
+        extraction.municipality, extraction.municipality_code = found
 
     minutes_date = _minutes_date(doc, sections) if doc_type == "minutes" else None
     meeting_dates = {d.value for d in extraction.dates if d.role == "meeting"}

@@ -19,9 +19,11 @@ from models.records import Span
 PRIOR_SUFFIX = "#prior"
 
 # Sentence ends: terminal punctuation followed by space and an upper-case letter,
-# digit, list marker or markup; or a blank line.
+# digit, list marker or markup; a blank line; or a line break before a list item or
+# a decision clause ("att …" after a full stop or colon).
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])[*_)\]]*\s+(?=(?:[*_\-•(\[]\s?)*[A-ZÅÄÖ0-9])|\n\s*\n|\n(?=[ \t]*[-•–][ \t])"
+    r"|(?<=[.!?:])[ \t]*\n(?=[ \t]*att[ \t])"
 )
 _MAX_QUOTE = 400
 
@@ -57,8 +59,12 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     m = _SENTENCE_END.search(text, end)
     e = m.start() if m else len(text)
     if e - s > _MAX_QUOTE:
+        # No sentence here (headings, tables): whole lines around the value, never a cut word.
         s = max(s, start - _MAX_QUOTE // 2)
         e = min(e, end + _MAX_QUOTE // 2)
+        first, last = text.find("\n", s, start), text.rfind("\n", end, e)
+        s = first + 1 if first != -1 else s
+        e = last if last != -1 else e
     return s, e
 
 

@@ -120,10 +120,8 @@ def document_object(
 
 def iter_export(url: str, with_text: bool = False) -> Iterator[dict[str, Any]]:
     """Every document's current version, in path order."""
-    try:
-        from pipeline.flags import flags_by_version
-    except ImportError:
-        flags_by_version = None
+    from pipeline.flags import flags_by_version
+
     with session_scope(url) as session:
         rows = session.execute(
             select(Document.path, DocumentVersion.id, DocumentVersion.sha256, DocumentVersion.page_count, DocumentVersion.ocr, ExtractionRecord.data)
@@ -134,7 +132,7 @@ def iter_export(url: str, with_text: bool = False) -> Iterator[dict[str, Any]]:
             )
             .order_by(Document.path)
         ).all()
-    flag_map = flags_by_version(url) if flags_by_version else {}
+    flag_map = flags_by_version(url)
     for path, version_id, sha256, page_count, ocr, data in rows:
         obj = document_object(path, sha256, page_count, ocr, data, flag_map.get(version_id, []))
         if with_text:

@@ -88,10 +88,8 @@ def stored_extraction(url: str, version_id: int) -> dict[str, Any] | None:
 
 def check_versions(url: str, version_ids: list[int]) -> int:
     """Run the consistency engine for matters touched by these versions; returns the number of flags stored."""
-    try:
-        from pipeline import flags
-    except ImportError:
-        return 0
+    from pipeline import flags
+
     return flags.run_checks(url, touched=set(version_ids))
 
 

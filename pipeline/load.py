@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,33 +203,20 @@ def ocr_page(path: str, kind: FileKind, number: int, settings: Settings) -> Page
     from pipeline import ocr
 
     try:
-        with tempfile.TemporaryDirectory(prefix="protokoll-") as tmp:
-            if kind is FileKind.PDF:
-                image_path = ocr.render_pdf_page(Path(path), number - 1, Path(tmp) / "page.png", dpi=settings.ocr_dpi)
-            elif kind is FileKind.TIFF:
-                image_path = _tiff_frame(Path(path), number - 1, Path(tmp) / "frame.png")
-            else:
-                image_path = Path(path)
-            result = ocr.ocr_image(image_path, settings.ocr_language, dpi=settings.ocr_dpi)
+        if kind is FileKind.PDF:
+            # Rendered in memory: a PNG round trip costs more than the rendering itself.
+            image = ocr.render_pdf_page(Path(path), number - 1, dpi=settings.ocr_dpi)
+            result = ocr.ocr_image(image, settings.ocr_language, dpi=settings.ocr_dpi)
+        else:
+            result = ocr.ocr_image(Path(path), settings.ocr_language, dpi=settings.ocr_dpi, frame=number - 1)
     except OcrError as e:
         return PageText(number=number, text="", method=PageMethod.OCR, error=f"{e.code}: {e.message}")
-    words = result.words
     return PageText(
         number=number,
         text=result.text,
         method=PageMethod.OCR,
         confidence=round(result.mean_conf, 2),
-        words=words,
+        words=result.words,
         rotation=result.rotation,
         skew=result.skew,
     )
-
-
-def _tiff_frame(path: Path, index: int, out: Path) -> Path:
-    try:
-        with Image.open(path) as image:
-            image.seek(index)
-            image.save(out, format="PNG")
-    except (OSError, EOFError) as e:
-        raise OcrError(f"cannot read TIFF frame {index + 1}: {e}") from e
-    return out
