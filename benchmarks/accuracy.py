@@ -255,6 +255,8 @@ def _prf(matched: int, predicted: int, gold: int) -> str:
 def report(name: str, tally: Tally) -> None:
     print(f"\n== {name}")
     rows = [("items", _prf(*tally.items))]
+    right, total = (sum(v[i] for v in tally.item_fields.values()) for i in (0, 1))
+    rows.append(("  item fields, all", f"{_ratio(right, total)}  ({right}/{total})"))
     rows += [(f"  item.{k}", f"{_ratio(*tally.item_fields[k])}  ({tally.item_fields[k][0]}/{tally.item_fields[k][1]})") for k in ITEM_FIELDS]
     rows.append(("meetings", _prf(*tally.meetings)))
     rows += [(f"  meeting.{k}", f"{_ratio(*tally.meeting_fields[k])}  ({tally.meeting_fields[k][0]}/{tally.meeting_fields[k][1]})")

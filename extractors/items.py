@@ -176,7 +176,7 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
 
     title_parts: list[str] = []
     first = lines[0].text
-    rest_of_first = re.sub(r"^[§$]\s*\d+\s*", "", first)  # OCR reads § as $
+    rest_of_first = re.sub(r"^(?:[§$&]|8(?=\s))\s*\d+\s*", "", first)  # OCR reads § as $, & or 8
     blocks: list[tuple[str, str | None, list[str]]] = []
     state = "header"
     for k, line in enumerate(lines):

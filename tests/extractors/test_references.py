@@ -20,6 +20,12 @@ from extractors.references import extract_references
         ("(KS 2019-05-15 § 55)", [("KS", date(2019, 5, 15), 55, "date_paragraph")]),
         ("³ § 1087", [(None, None, 1087, "footnote_paragraph")]),
         ("Anna Lund (KD), tjänstgörande ersättare § 50-52 och 54-56", []),
+        # Tesseract's readings of the paragraph sign
+        ("Socialnämndens protokollsutdrag 2019-04-29 $ 1034.pdf",
+         [("Socialnämnden", date(2019, 4, 29), 1034, "protocol_reference")]),
+        ("Byggnadsnämndens protokollsutdrag 2022-11-08 & 77.pdf",
+         [("Byggnadsnämnden", date(2022, 11, 8), 77, "protocol_reference")]),
+        ("Rapporten 2019-04-29 8 1034 sidor", []),
     ],
 )
 def test_references(text, expected):

@@ -113,3 +113,18 @@ def test_email_and_letter_variant():
     sections = segment(doc)
     assert [(s.kind, s.rule) for s in sections] == [("email", "email_heading"), ("letter", "letter_date")]
     assert classify(doc, sections) == "letter"
+
+
+@pytest.mark.parametrize(
+    ("heading", "label"),
+    [("§ 12", "12"), ("$12", "12"), ("$ 12", "12"), ("& 1039", "1039"), ("8 1039", "1039")],
+)
+def test_ocr_readings_of_a_paragraph_heading(heading, label):
+    doc = DocText.from_text(f"Kommunstyrelsen\n\n{heading}\n\nDnr KS 2022/118\n\nUTDRAG\nBudget 2023\n")
+    assert [(s.kind, s.label) for s in segment(doc) if s.kind == "paragraph_extract"] == [("paragraph_extract", label)]
+
+
+@pytest.mark.parametrize("line", ["8 1039", "& 12", "$12"])
+def test_ocr_heading_needs_a_case_number_after_it(line):
+    doc = DocText.from_text(f"Tabell\n\n{line}\n\nSumma kostnader för året\n")
+    assert [s for s in segment(doc) if s.kind == "paragraph_extract"] == []
