@@ -280,15 +280,31 @@ _ITEM_LABEL = re.compile(r"^\s*(?:\d{1,2}\s?[a-h]?[.)]|[a-h]\))\s*")
 _NEW_BLOCK = re.compile(r"^\s*(?:\d{1,2}\.|[a-h]\)|\d{1,2}\s?[a-h][.)])\s")
 
 
+def _continues_title(previous: str, line: str) -> bool:
+    """A wrapped agenda heading goes on: an open parenthesis, or a lower-case line that is no "att" clause.
+
+    Text layers drop the blank line under a heading, so the first body line
+    ("Socialchefsnätverket beslutade", "Föredragande: …") must end the title by itself.
+    """
+    previous = _ITEM_LABEL.sub("", previous, count=1)  # "a)" opens no parenthesis
+    if previous.count("(") > previous.count(")"):
+        return True
+    if previous.endswith((".", ":", "!", "?")):
+        return False
+    return line[:1].islower() and not fold(line).startswith("att ")
+
+
 def _minutes_item(doc: DocText, section: Section, clean: str) -> Item:
     text = clean[section.start : section.end]
     raw_lines = text.split("\n")
-    title_lines = []
+    title_lines: list[str] = []
     for raw in raw_lines:
         if not raw.strip():
             if title_lines:
                 break
             continue
+        if title_lines and not _continues_title(title_lines[-1], raw.strip()):
+            break
         title_lines.append(raw.strip())
     title = _ITEM_LABEL.sub("", " ".join(" ".join(title_lines).split()), count=1) or None
     item = Item(number=section.label or "", title=title, rule=section.rule, span=doc.span(section.start, section.end))

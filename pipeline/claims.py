@@ -59,12 +59,13 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     m = _SENTENCE_END.search(text, end)
     e = m.start() if m else len(text)
     if e - s > _MAX_QUOTE:
-        # No sentence here (headings, tables): whole lines around the value, never a cut word.
-        s = max(s, start - _MAX_QUOTE // 2)
-        e = min(e, end + _MAX_QUOTE // 2)
-        first, last = text.find("\n", s, start), text.rfind("\n", end, e)
-        s = first + 1 if first != -1 else s
-        e = last if last != -1 else e
+        # No sentence ends near the value (headings, tables, unpunctuated layouts): a window around it, cut between words.
+        if start - s > _MAX_QUOTE // 2:
+            s = start - _MAX_QUOTE // 2
+            s = next((i + 1 for i in range(s, start) if text[i].isspace()), s)
+        if e - end > _MAX_QUOTE // 2:
+            e = end + _MAX_QUOTE // 2
+            e = next((i for i in range(e, end, -1) if text[i - 1].isspace()), e)
     return s, e
 
 

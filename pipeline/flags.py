@@ -79,16 +79,23 @@ def _matter_documents(facts: list[DocumentFacts], touched: set[str]) -> set[str]
 
 
 def store_flags(url: str, flags: list[Flag], document_ids: dict[str, int], checked: set[str]) -> None:
-    """Upsert flags by identity; flags of the checked documents not raised again become stale."""
+    """Upsert flags by identity; flags of the checked documents not raised again become stale.
+
+    A finding whose identity changed because its matter grew (a new document joins it and
+    renames the matter or adds a quote) is still the same finding: same rule, same values
+    and a quote in common. It keeps its stored id, and so its reviews.
+    """
     now = datetime.now(timezone.utc)
-    raised = {f.identity for f in flags}
     with session_scope(url) as session:
-        existing = {r.identity: r for r in session.scalars(select(FlagRecord))}
+        records = list(session.scalars(select(FlagRecord)))
+        existing = {r.identity: r for r in records}
+        matched: set[int] = set()
         for flag in flags:
-            record = existing.get(flag.identity)
+            record = existing.get(flag.identity) or _same_finding(flag, records, matched)
             if record is None:
                 record = FlagRecord(identity=flag.identity, first_seen=now)
                 session.add(record)
+                records.append(record)
             record.kind = flag.kind
             record.severity = flag.severity
             record.message = flag.message
@@ -98,6 +105,7 @@ def store_flags(url: str, flags: list[Flag], document_ids: dict[str, int], check
             record.status = "open"
             record.last_seen = now
             session.flush()
+            matched.add(record.id)
             session.execute(delete(FlagDocument).where(FlagDocument.flag_id == record.id))
             for path in flag.documents:
                 if path in document_ids:
@@ -110,8 +118,20 @@ def store_flags(url: str, flags: list[Flag], document_ids: dict[str, int], check
                 .where(FlagDocument.document_id.in_(checked_ids), FlagRecord.status == "open")
             ).all()
             for record in stale:
-                if record.identity not in raised:
+                if record.id not in matched:
                     record.status = "stale"
+
+
+def _same_finding(flag: Flag, records: list[FlagRecord], taken: set[int]) -> FlagRecord | None:
+    """A stored flag of the same rule and values sharing a quote with `flag`, not yet matched in this run."""
+    quotes = {(e.document, e.quote) for e in flag.evidence}
+    values = sorted(map(str, flag.values))
+    for record in records:
+        if record.id in taken or record.kind != flag.kind or sorted(map(str, record.values)) != values:
+            continue
+        if quotes & {(e["document"], e["quote"]) for e in record.evidence}:
+            return record
+    return None
 
 
 def _evidence(e: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ _LETTER_SECTIONS = ("letter", "board_message", "email", "tjansteskrivelse", "oth
 _HEADING_LINES = 12
 _MIN_HEADING_TOKENS = 5
 _MIN_SHARED_WORDS = 4
+_MAX_LENGTH_RATIO = 2
 _MARKUP = re.compile(r"[*_#>|]+")
 
 _CASE_PATTERNS = (
@@ -118,8 +119,15 @@ def titles(facts: DocumentFacts) -> list[str]:
 
 
 def similar_titles(a: str, b: str, threshold: int = TITLE_THRESHOLD) -> bool:
-    """Titles of one matter: token_set_ratio at or above the threshold and enough long words shared."""
-    shared = {w for w in a.split() if len(w) >= 4} & {w for w in b.split() if len(w) >= 4}
+    """Titles of one matter: comparable lengths, token_set_ratio at or above the threshold and enough long words shared.
+
+    token_set_ratio scores 100 whenever one title's words are a subset of the other's, so a
+    paragraph of text would match every short heading it happens to contain: lengths must compare.
+    """
+    a_words, b_words = a.split(), b.split()
+    if max(len(a_words), len(b_words)) > _MAX_LENGTH_RATIO * min(len(a_words), len(b_words)):
+        return False
+    shared = {w for w in a_words if len(w) >= 4} & {w for w in b_words if len(w) >= 4}
     return len(shared) >= _MIN_SHARED_WORDS and fuzz.token_set_ratio(a, b) >= threshold
 
 

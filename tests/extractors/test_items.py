@@ -255,3 +255,30 @@ def test_title_glued_to_decision_heading(heading_line, title, body, kind):
     text += "1. Ärendet godkänns.\n\nBeskrivning av ärendet\nText.\n"
     (item,) = items_of(text)
     assert (item.title, item.body, item.decision_kind, item.decisions) == (title, body, kind, ["Ärendet godkänns."])
+
+
+
+def test_minutes_headings_in_a_text_layer_without_blank_lines():
+    """pdfplumber keeps no blank line under a heading: the first body line must end the title by itself."""
+    text = "\n".join([
+        "Minnesanteckningar Länsnätverket för socialchefer i Kronoberg",
+        "Datum: 2024-03-08",
+        "1. Budget för 2025",
+        "Länsnätverket beslutade",
+        "att anta budgeten.",
+        "2. Information: Samverkan kring barn och",
+        "unga i länet",
+        "Föredragande: Eva Ek, samordnare",
+        "Länsnätverket beslutade",
+        "att lägga informationen till handlingarna.",
+        "3. Beslut: Nominering till arbetsgruppen (Bilaga C",
+        "1–3)",
+        "Länsnätverket beslutade",
+        "att nominera Per Holm.",
+    ])
+    items = extract_document([PageText(number=1, text=text, method=PageMethod.TEXT)]).items
+    assert [(i.number, i.title, i.decisions) for i in items] == [
+        ("1", "Budget för 2025", ["att anta budgeten."]),
+        ("2", "Information: Samverkan kring barn och unga i länet", ["att lägga informationen till handlingarna."]),
+        ("3", "Beslut: Nominering till arbetsgruppen (Bilaga C 1–3)", ["att nominera Per Holm."]),
+    ]

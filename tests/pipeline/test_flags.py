@@ -54,6 +54,22 @@ def test_rerun_keeps_ids_and_reviews(seeded):
     assert (after[deadline.identity].review, after[deadline.identity].review_note) == ("accepted", "SKL skrev fel år i meddelandet")
 
 
+def test_review_survives_when_a_new_document_joins_the_matter(database_url, tmp_path):
+    """A later batch adds a document that renames the matter and adds quotes: the finding keeps its id and review."""
+    ingest_plain(database_url, [SEEDS / "001_5b71f28849db2a5a.txt"])
+    run_checks(database_url, None)
+    conflict = next(f for f in list_flags(database_url) if f.kind == "conflicting_period")
+    review_flag(database_url, conflict.identity, "accepted", note="felskrivning i SKL:s meddelande", reviewer="qa")
+    # Sorts before the bundle, so the matter is now named after it, and it states 2020-2024 once more.
+    early = tmp_path / "000_skr_2022.txt"
+    early.write_text((SEEDS / "003_0325c0e894bc0825.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    versions = ingest_plain(database_url, [early])
+    run_checks(database_url, set(versions))
+    again = [f for f in list_flags(database_url) if f.kind == "conflicting_period"]
+    assert [(f.identity, f.review, f.review_note) for f in again] == [(conflict.identity, "accepted", "felskrivning i SKL:s meddelande")]
+    assert any(e["document"].endswith("000_skr_2022.txt") for e in again[0].evidence)
+
+
 def test_filters(seeded):
     assert {f.severity for f in list_flags(seeded, severity="error")} == {"error"}
     assert {f.kind for f in list_flags(seeded, kind="erratum")} == {"erratum"}
