@@ -31,6 +31,7 @@ from models.records import Extraction, PageMethod, PageText  # noqa: E402
 
 GOLD = ROOT / "benchmarks/gold"
 SCANNED = ROOT / "samples/generated/scanned"
+TEXT_PDFS = ROOT / "samples/generated/pdf"
 # (scanned PDF, its page transcription, gold of the document its pages come from)
 SCANS = [
     ("001_tyreso_bundle_scan.pdf", "001_tyreso_bundle_scan.gt", "001_tyreso_bundle.json"),
@@ -213,6 +214,14 @@ def restrict(gold: dict, page_text: str) -> dict:
     return out
 
 
+def text_layer_pages(pdf: Path) -> list[PageText]:
+    """A text-layer PDF's pages as the pipeline reads them (pages without a usable layer are left out)."""
+    from pipeline.load import prepare
+    from pipeline.settings import Settings
+
+    return prepare(pdf, Settings()).pages
+
+
 def ocr_pages(pdf: Path, cache: Path | None) -> list[PageText] | None:
     """OCR every page of a scanned PDF with the pipeline's loader; cached by file hash and page."""
     if not shutil.which("tesseract"):
@@ -285,6 +294,17 @@ def main(argv: list[str] | None = None) -> int:
     report("text input (seeds + variants)", text)
     if args.misses:
         print("\n".join("  - " + m for m in text.misses))
+
+    # The same seeds as text-layer PDFs (what registrars feed in): pdfplumber's lines, no blank lines.
+    layer = Tally()
+    for name, gold in gold_documents():
+        pdf = next(TEXT_PDFS.glob(f"{Path(gold['document']).name[:3]}_*.pdf"), None)
+        if not gold["document"].startswith("samples/seeds/") or pdf is None:
+            continue
+        score(extract_document(text_layer_pages(pdf)), gold, layer, pdf.name)
+    report("text-layer PDFs of the seeds (pdfplumber)", layer)
+    if args.misses:
+        print("\n".join("  - " + m for m in layer.misses))
 
     if args.no_ocr:
         return 0

@@ -45,11 +45,15 @@ def _unglue(line: _Line) -> list[_Line]:
     return [line]
 
 
+# A proposal heading cut by the line width: "Äldre- och omsorgsnämndens förslag till" / "kommunstyrelsen".
+_WRAPPED_PROPOSAL = re.compile(r"(?::s|s)\s+forslag(?:\s+till)?\s*$")
+
+
 def _item_lines(text: str, base: int) -> list[_Line]:
     """Non-blank lines, with markdown runs like `UTDRAG**Title****Body förslag**` and a title glued to its
-    decision heading split into separate lines."""
+    decision heading split into separate lines, and a proposal heading wrapped over two lines joined."""
     folded_all = fold(text)
-    out = []
+    out: list[_Line] = []
     for m in re.finditer(r"[^\n\f]+", text):
         for part in re.finditer(r"(?:(?!\*\*).)+", m.group()):
             raw = part.group()
@@ -57,7 +61,13 @@ def _item_lines(text: str, base: int) -> list[_Line]:
             if not stripped:
                 continue
             offset = m.start() + part.start() + raw.find(stripped[0])
-            out += _unglue(_Line(base + offset, stripped, folded_all[offset - 0 : offset + len(stripped)]))
+            line = _Line(base + offset, stripped, folded_all[offset - 0 : offset + len(stripped)])
+            if out and _WRAPPED_PROPOSAL.search(out[-1].folded) and _heading(out[-1]) is None:
+                joined = _Line(out[-1].start, f"{out[-1].text} {line.text}", f"{out[-1].folded} {line.folded}")
+                if _heading(joined):
+                    out[-1] = joined
+                    continue
+            out += _unglue(line)
     return out
 
 
@@ -296,7 +306,7 @@ def _continues_title(previous: str, line: str) -> bool:
 
 def _minutes_item(doc: DocText, section: Section, clean: str) -> Item:
     text = clean[section.start : section.end]
-    raw_lines = text.split("\n")
+    raw_lines = re.split(r"[\n\f]", text)
     title_lines: list[str] = []
     for raw in raw_lines:
         if not raw.strip():

@@ -68,6 +68,10 @@ def _is_signature_table(block: list[Line]) -> bool:
     return True
 
 
+# Lines that carry content even when they recur at page edges: § headings, decision openings, clauses.
+_NEVER_RUNNING = re.compile(r"^[ \t]*(?:§|att\b|.*\bbeslut(?:ade|ar)\b)")
+
+
 def _repeated_page_lines(text: str, lines: list[Line]) -> set[int]:
     """Line indexes of headers/footers: the same text (digits ignored) in the top or bottom 3 lines of
     several pages, or a protocol header line printed three or more times in a text without page breaks."""
@@ -86,7 +90,7 @@ def _repeated_page_lines(text: str, lines: list[Line]) -> set[int]:
                 groups[-1].append(i)
         for page, idx in enumerate(groups):
             for i in idx[:3] + idx[-3:]:
-                if len(lines[i].folded.strip()) <= 90 and not lines[i].folded.lstrip().startswith("§"):
+                if len(lines[i].folded.strip()) <= 90 and not _NEVER_RUNNING.match(lines[i].folded):
                     edges.setdefault(key(lines[i]), set()).add(page)
                     positions.setdefault(key(lines[i]), []).append(i)
         need = 2 if len(groups) <= 3 else max(2, len(groups) // 2)

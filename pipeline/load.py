@@ -33,6 +33,7 @@ _CHUNK = 1 << 20
 _CID = re.compile(r"\(cid:\d+\)")
 _WORDLIKE = re.compile(r"[A-Za-zÅÄÖåäöÉéÜü]{2,}")
 _VOWEL = re.compile(r"[aeiouyåäöéAEIOUYÅÄÖÉ]")
+_TABLE_RULES = frozenset("|-+=_:")
 
 
 @dataclass(slots=True)
@@ -74,7 +75,8 @@ def text_layer_quality(text: str, min_chars: int) -> str:
     """
     if _CID.search(text) and len(_CID.findall(text)) * 6 > len(text) * 0.2:
         return "garbage"
-    visible = [c for c in text if not c.isspace()]
+    # Table rules ("|---|---|") are layout, not glyphs: a page of names under a table footer is text.
+    visible = [c for c in text if not c.isspace() and c not in _TABLE_RULES]
     if len(visible) < min_chars:
         return "empty"
     letters = sum(1 for c in visible if c.isalnum())

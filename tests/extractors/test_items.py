@@ -257,6 +257,20 @@ def test_title_glued_to_decision_heading(heading_line, title, body, kind):
     assert (item.title, item.body, item.decision_kind, item.decisions) == (title, body, kind, ["Ärendet godkänns."])
 
 
+@pytest.mark.parametrize(
+    "block",
+    [
+        "UTDRAG**Taxa för bygglov inom detaljplanerat\nområde****Miljö- och byggnadsnämndens förslag till\nkommunfullmäktige**",
+        "Taxa för bygglov inom detaljplanerat område\nMiljö- och byggnadsnämndens förslag\ntill kommunfullmäktige",
+    ],
+)
+def test_proposal_heading_wrapped_by_the_line_width(block):
+    text = f"§ 14\nDnr MBN 2022/310\n{block}\n1. Taxan antas.\n2. Taxan gäller från 1 januari 2023.\nBeskrivning av ärendet\nText.\n"
+    (item,) = items_of(text)
+    assert (item.title, item.body, item.decision_kind, item.decisions) == (
+        "Taxa för bygglov inom detaljplanerat område", "Miljö- och byggnadsnämnden", "proposal",
+        ["Taxan antas.", "Taxan gäller från 1 januari 2023."])
+
 
 def test_minutes_headings_in_a_text_layer_without_blank_lines():
     """pdfplumber keeps no blank line under a heading: the first body line must end the title by itself."""
@@ -282,3 +296,10 @@ def test_minutes_headings_in_a_text_layer_without_blank_lines():
         ("2", "Information: Samverkan kring barn och unga i länet", ["att lägga informationen till handlingarna."]),
         ("3", "Beslut: Nominering till arbetsgruppen (Bilaga C 1–3)", ["att nominera Per Holm."]),
     ]
+
+
+def test_minutes_decision_split_by_a_page_break():
+    pages = ["Minnesanteckningar Länsnätverket för socialchefer i Kronoberg\nDatum: 2024-03-08\n1. Budget för 2025\nLänsnätverket beslutade",
+             "att anta budgeten.\n2. Övriga frågor\nLänsnätverket beslutade\natt avsluta mötet."]
+    items = extract_document([PageText(number=n, text=t, method=PageMethod.TEXT) for n, t in enumerate(pages, start=1)]).items
+    assert [(i.number, i.decisions) for i in items] == [("1", ["att anta budgeten."]), ("2", ["att avsluta mötet."])]

@@ -36,6 +36,10 @@ def make_pdf(path: Path, pages: list[str]) -> Path:
         ("#$%&/()=?#$%&/()=?#$%&/()=?#$%&/()=?", "garbage"),
         ("xkcd bcdfg hjklm npqrs tvwxz bcdfg hjklm", "garbage"),
         ("Forslag till beslut: att rekommendera kommunerna", "ok"),
+        # the last page of a närvarolista: three names under a markdown table footer
+        ("Christoffer Holmström (S)\nPeter Freij (M)\nFredrik Bergkuist (M)\n| | | | |\n|---|---|--|--------------------|\n"
+         "| Justerandes sign | | | Utdragsbestyrkande |\n|---|---|--|--------------------|", "ok"),
+        ("|---|---|--|--------------------|\n| | | |\n|---|---|", "empty"),
     ],
 )
 def test_text_layer_quality(text, quality):
