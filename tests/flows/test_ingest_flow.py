@@ -116,21 +116,51 @@ def test_scanned_pdf_pages_are_ocred_with_words_and_confidence(tmp_path, databas
         assert width > 0 and height > 0 and 0 <= conf <= 100
 
 
+def _pdf_with_a_page_tesseract_refuses(path: Path) -> Path:
+    """Page 1 has a text layer; page 2 is a 110-inch image-only banner: at 300 dpi it is 33 000 pixels wide,
+    more than Tesseract accepts ("Image too large")."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawString(72, 760, "Kommunfullmäktige beslutar att anta budgeten för år 2025 enligt förslaget.")
+    c.showPage()
+    c.setPageSize((7920, 30))
+    c.rect(10, 10, 7900, 10, fill=1)
+    c.showPage()
+    c.save()
+    return path
+
+
 def test_a_page_tesseract_cannot_read_is_recorded_and_retried(tmp_path, database_url):
     settings = Settings(database_url=database_url, workers=1)
-    good = tmp_path / "ok.txt"
-    good.write_text("Kommunfullmäktige beslutar att anta budgeten för år 2025.\n", encoding="utf-8")
-    broken = tmp_path / "scan.png"
-    broken.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x00\x00\x00\x00")
-    outcomes = by_name(run_ingest([str(tmp_path)], settings))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("Kommunfullmäktige beslutar att anta budgeten för år 2025.\n", encoding="utf-8")
+    _pdf_with_a_page_tesseract_refuses(folder / "mixed.pdf")
+    outcomes = by_name(run_ingest([str(folder)], settings))
     assert outcomes["ok.txt"].status == "ingested"
-    assert outcomes["scan.png"].status in ("partial", "failed")
-    failures = [f for f in open_failures(database_url) if f.path.endswith("scan.png")]
-    assert len(failures) == 1
-    assert failures[0].code in ("ocr_failed", "corrupt_image")
-    again = by_name(run_ingest([str(tmp_path)], settings))
+    assert (outcomes["mixed.pdf"].status, outcomes["mixed.pdf"].pages, outcomes["mixed.pdf"].error_code) == ("partial", 2, "ocr_failed")
+    (failure,) = [f for f in open_failures(database_url) if f.path.endswith("mixed.pdf")]
+    assert (failure.status, failure.page, failure.code) == ("partial", 2, "ocr_failed")
+    assert "Image too large" in failure.message
+    with session_scope(database_url) as s:
+        pages = s.scalars(select(Page).where(Page.version_id == outcomes["mixed.pdf"].version_id).order_by(Page.number)).all()
+        # The readable page is stored; the refused one is kept with its error.
+        assert [(p.number, p.method, p.error is None) for p in pages] == [(1, "text", True), (2, "ocr", False)]
+    again = by_name(run_ingest([str(folder)], settings))
     assert again["ok.txt"].status == "unchanged"
-    assert again["scan.png"].status == outcomes["scan.png"].status
+    assert again["mixed.pdf"].status == "partial"
+    assert len([f for f in open_failures(database_url) if f.path.endswith("mixed.pdf")]) == 1
+
+
+def test_an_image_that_is_not_one_fails_on_its_own(tmp_path, database_url):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x00\x00\x00\x00")
+    (outcome,) = run_ingest([str(folder)], Settings(database_url=database_url, workers=1))
+    assert (outcome.status, outcome.error_code) == ("failed", "corrupt_image")
+    assert outcome.message.startswith("corrupt image: cannot identify image file")
 
 
 @pytest.mark.slow
