@@ -36,6 +36,8 @@ test: setup
 
 bench: samples
 	$(PY) benchmarks/ingest_bench.py
+	$(PY) benchmarks/accuracy.py
+	$(PY) benchmarks/query_bench.py
 
 clean:
 	rm -rf $(VENV) .prefect samples/generated out protokoll.db protokoll.db-wal protokoll.db-shm

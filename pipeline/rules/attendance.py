@@ -7,7 +7,7 @@ from models.records import AttendanceEntry, Meeting
 from pipeline.link import same_body
 from pipeline.rules import Rule, rule
 from pipeline.rules._evidence import person_key, record_evidence
-from pipeline.rules.procedure import voting_present
+from pipeline.rules.procedure import seats, voting_present
 
 RULES: dict[str, Rule] = {}
 
@@ -65,6 +65,43 @@ def attendance_conflict(docs: list[DocumentFacts]) -> list[Flag]:
                                 ],
                             )
                         )
+    return flags
+
+
+def _paragraphs(m: Meeting) -> list[int | None]:
+    """The § at which presence can differ: every § some entry names, or the whole meeting (None)."""
+    named = sorted({p for a in m.attendance for p in a.paragraphs})
+    return named or [None]
+
+
+@rule(RULES, "too_many_members", "warning", input="facts")
+def too_many_members(docs: list[DocumentFacts]) -> list[Flag]:
+    """More voting members (beslutande) at a § than the body has seats (DOMAIN.md 8).
+
+    The body's size is the most seats any of its närvarolistor shows (members, the
+    members substitutes serve for, and the absent), so two people holding one seat at
+    the same § stand out even when no list states the size.
+    """
+    meetings = [(facts, m) for facts in docs for m in facts.extraction.meetings if m.attendance and m.body]
+    flags: list[Flag] = []
+    for facts, m in meetings:
+        size = max(seats(other) for _, other in meetings if same_body(other.body, m.body))
+        for paragraph in _paragraphs(m):
+            present = voting_present(m, paragraph)
+            if present <= size:
+                continue
+            where = "the whole meeting" if paragraph is None else f"§ {paragraph}"
+            when = f" {m.date.isoformat()}" if m.date else ""
+            voting = [a for a in m.attendance if a.role == "member" and (paragraph is None or not a.paragraphs or paragraph in a.paragraphs)]
+            flags.append(
+                Flag(
+                    kind="too_many_members",
+                    severity="warning",
+                    message=f"{present} voting members at {where} of {m.body}{when}, but the body has {size} seats.",
+                    values=[f"{present} voting", f"{size} seats", where],
+                    evidence=[record_evidence(facts, a.span, a.name) for a in voting][:6],
+                )
+            )
     return flags
 
 

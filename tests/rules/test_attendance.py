@@ -3,7 +3,7 @@
 from datetime import date
 
 from models.records import AttendanceEntry, Item, Meeting, Vote
-from pipeline.rules.attendance import attendance_conflict, vote_count_mismatch
+from pipeline.rules.attendance import attendance_conflict, too_many_members, vote_count_mismatch
 from tests.rules.helpers import facts
 
 DAY = date(2023, 3, 14)
@@ -72,3 +72,31 @@ def test_more_votes_than_members_present():
 def test_consistent_vote():
     vote = Vote(yes=3, no=1, abstain=1, yes_names=["A", "B", "C"], no_names=["D"], abstain_names=["E"])
     assert vote_count_mismatch([_doc(_members(5), [_item(vote)])]) == []
+
+
+def test_two_substitutes_in_one_seat_make_more_members_than_seats():
+    # Three seats (Eva Berg absent, substituted): at § 11 both substitutes vote for her.
+    doc = _doc(
+        [
+            AttendanceEntry(name="Per Holm", role="member"),
+            AttendanceEntry(name="Lisa Ek", role="member"),
+            AttendanceEntry(name="Ola Ek", role="member", paragraphs=[10, 11], serving_for="Eva Berg"),
+            AttendanceEntry(name="Sara Lind", role="member", paragraphs=[11, 12], serving_for="Eva Berg"),
+            AttendanceEntry(name="Eva Berg", role="absent"),
+        ]
+    )
+    assert [(f.kind, f.values) for f in too_many_members([doc])] == [
+        ("too_many_members", ["4 voting", "3 seats", "§ 11"])
+    ]
+
+
+def test_substitutes_taking_turns_in_one_seat_are_fine():
+    doc = _doc(
+        [
+            AttendanceEntry(name="Per Holm", role="member"),
+            AttendanceEntry(name="Ola Ek", role="member", paragraphs=[10], serving_for="Eva Berg"),
+            AttendanceEntry(name="Sara Lind", role="member", paragraphs=[11, 12], serving_for="Eva Berg"),
+            AttendanceEntry(name="Eva Berg", role="absent"),
+        ]
+    )
+    assert too_many_members([doc]) == []
