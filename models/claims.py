@@ -60,9 +60,13 @@ class Claim:
 
 
 def flag_identity(kind: str, matter: str | None, values: list[str], evidence: list[Evidence]) -> str:
-    """A stable id for a flag: the same finding on a re-run gets the same id."""
+    """A stable id for a flag: the same finding on a re-run gets the same id.
+
+    Quotes are compared with their whitespace collapsed: an attachment printed twice in one
+    bundle, wrapped differently, is one finding.
+    """
     payload = json.dumps(
-        [kind, matter or "", sorted(values), sorted(f"{e.document}\x00{e.quote}" for e in evidence)],
+        [kind, matter or "", sorted(values), sorted(f"{e.document}\x00{' '.join(e.quote.split())}" for e in evidence)],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

@@ -34,6 +34,14 @@ def test_identity_is_stable_across_runs_and_duplicates_are_removed():
     assert sorted(f.kind for f in first) == ["conflicting_period", "duration_mismatch"]
 
 
+def test_an_attachment_printed_twice_with_other_line_breaks_is_one_finding():
+    text = "Finansieringen gäller för fyra år (2020-2024).\f Finansieringen\ngäller för fyra år (2020-2024)."
+    first, second = text.split("\f")
+    doc = facts("bundle", first + " " + second, date(2019, 5, 15),
+                periods=[period(first + " " + second, "2020-2024", 0, stated_years=4), period(first + " " + second, "2020-2024", 1, stated_years=4)])
+    assert [(f.kind, f.values) for f in check([doc])] == [("duration_mismatch", ["4 years", "2020-2024"])]
+
+
 def test_touched_rechecks_only_the_matters_of_those_documents():
     a = _letter("a", "Avgiften gäller för tre år (2022-2024).")
     b = _letter("b", "Avgiften gäller för tre år (2022-2025).")
