@@ -61,6 +61,11 @@ def extract_document(version_id: int, settings: Settings) -> bool:
     return extract.extract_or_record(settings.database_url, version_id)
 
 
+@task(retries=1, retry_condition_fn=_transient, cache_policy=NO_CACHE)
+def extract_stored(outcome: Outcome, settings: Settings) -> bool:
+    return extract.extract_outcome(settings.database_url, outcome)
+
+
 @task(cache_policy=NO_CACHE)
 def check_documents(version_ids: list[int], settings: Settings) -> int:
     return extract.check_versions(settings.database_url, version_ids)
@@ -92,11 +97,20 @@ def ingest_flow(paths: list[str], settings: Settings, progress: Any = None) -> l
             for _ in result.pages:
                 progress.page_done()
 
+    # Each document is stored and extracted as soon as its last page is read, while other pages are still
+    # in OCR: the batch ends with the last page, not with every extraction queued behind it.
     finishing: dict[PrefectFuture, str] = {}
+    extracting = [extract_document.submit(v, settings) for v in reextract]
+
+    def finish(doc: PreparedDocument, pages: list[PageText]) -> None:
+        future = finish_document.submit(doc, pages, settings)
+        finishing[future] = doc.path
+        extracting.append(extract_stored.submit(future, settings))
+
     results: dict[str, list[PageText]] = {}
     for path, (doc, futures) in pending.items():
         if not futures:
-            finishing[finish_document.submit(doc, [], settings)] = path
+            finish(doc, [])
     failed_paths: set[str] = set()
     for future, path in _completed(page_futures):
         if progress:
@@ -109,16 +123,14 @@ def ingest_flow(paths: list[str], settings: Settings, progress: Any = None) -> l
             continue
         results.setdefault(path, []).append(page)
         if len(results[path]) == len(pending[path][1]) and path not in failed_paths:
-            finishing[finish_document.submit(pending[path][0], results[path], settings)] = path
+            finish(pending[path][0], results[path])
 
     stored: list[int] = list(reextract)
-    extracting = [extract_document.submit(v, settings) for v in reextract]
     for future, path in _completed(finishing):
         outcome = _result_or_failure(future, path, settings)
         _done(outcome, outcomes, progress)
-        if outcome.version_id is not None and outcome.status in ("ingested", "partial"):
+        if outcome.version_id is not None and outcome.status in extract.EXTRACTABLE:
             stored.append(outcome.version_id)
-            extracting.append(extract_document.submit(outcome.version_id, settings))
     for future in extracting:
         future.wait()
     if stored:

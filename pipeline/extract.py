@@ -14,8 +14,12 @@ from models.db import session_scope
 from models.records import EXTRACTOR_VERSION, Extraction
 from models.schema import DocumentVersion, ExtractionRecord
 from pipeline import normalise, store
+from pipeline.store import Outcome
 
 log = logging.getLogger(__name__)
+
+#: Outcomes whose pages were just stored and need extracting.
+EXTRACTABLE = ("ingested", "partial")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -74,6 +78,13 @@ def extract_or_record(url: str, version_id: int) -> bool:
             document_id = session.scalar(select(DocumentVersion.document_id).where(DocumentVersion.id == version_id))
             session.add(IngestError(document_id=document_id, version_id=version_id, code="extract_failed", message=f"extraction failed: {type(e).__name__}: {e}"))
         return False
+
+
+def extract_outcome(url: str, outcome: Outcome) -> bool:
+    """Extract what an ingest step just stored; nothing for a failed or unchanged file."""
+    if outcome.version_id is None or outcome.status not in EXTRACTABLE:
+        return False
+    return extract_or_record(url, outcome.version_id)
 
 
 def stored_extraction(url: str, version_id: int) -> dict[str, Any] | None:
