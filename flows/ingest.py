@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.api import ensure_local_api
 from models.records import PageText
 from pipeline import extract, ingest
 from pipeline.errors import ProtokollError
@@ -158,6 +159,7 @@ def _done(outcome: Outcome, outcomes: list[Outcome], progress: Progress | None) 
 
 def run_ingest(paths: list[str], settings: Settings, progress: Progress | None = None) -> list[Outcome]:
     """Run the flow on threads (`settings.workers`) or on the Dask scheduler at `settings.dask_address`."""
+    ensure_local_api()
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner
 

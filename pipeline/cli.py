@@ -19,8 +19,7 @@ from pipeline.errors import ExitCode
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-# The temporary local API starts slowly on a loaded machine (two batches at once); its UI is never used.
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+# The temporary local API's UI is never used (flows.api starts that API, with its own timeouts).
 os.environ.setdefault("PREFECT_UI_ENABLED", "false")
 from pipeline.settings import Settings
 
@@ -80,11 +79,16 @@ def ingest(
     if missing:
         err_console.print(f"[red]no such file or folder: {', '.join(missing)}[/red]")
         raise typer.Exit(ExitCode.USAGE)
+    from flows.api import LocalApiError
     from flows.ingest import run_ingest
 
     columns = (TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:
-        outcomes = run_ingest([str(p) for p in paths], settings, BarProgress(bar))
+        try:
+            outcomes = run_ingest([str(p) for p in paths], settings, BarProgress(bar))
+        except LocalApiError as e:
+            err_console.print(f"[red]{e}[/red]")
+            raise typer.Exit(ExitCode.ORCHESTRATOR) from e
     _print_summary(outcomes)
     failed = [o for o in outcomes if not o.ok]
     raise typer.Exit(ExitCode.SOME_FAILED if failed else ExitCode.OK)

@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     SOME_FAILED = 1
     USAGE = 2
     DATABASE = 3
+    ORCHESTRATOR = 4
 
 
 class ProtokollError(Exception):
