@@ -26,6 +26,8 @@ _SENTENCE_END = re.compile(
     r"|(?<=[.!?:])[ \t]*\n(?=[ \t]*att[ \t])"
 )
 _MAX_QUOTE = 400
+#: Quotes built from lines (no sentence around the value) stay this short.
+_LINE_QUOTE = 160
 
 # Sentence context, matched on folded text (see extractors.text.fold).
 _VALIDITY = re.compile(r"\bgall\w*|\bfinansier\w*|\bgiltig\w*|\bavser (?:aren|perioden)")
@@ -51,13 +53,17 @@ _TOTAL = re.compile(r"\btotal\w*|sammanlagt|maximalt|\bsumma\b")
 _ANCHOR_ROLES = ("document", "decision", "meeting")
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the sentence holding text[start:end], capped to a readable quote length."""
+def _raw_sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     s = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         s = m.end()
     m = _SENTENCE_END.search(text, end)
-    e = m.start() if m else len(text)
+    return s, (m.start() if m else len(text))
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the sentence holding text[start:end], capped to a readable quote length."""
+    s, e = _raw_sentence_bounds(text, start, end)
     if e - s > _MAX_QUOTE:
         # No sentence ends near the value (headings, tables, unpunctuated layouts): a window around it, cut between words.
         if start - s > _MAX_QUOTE // 2:
@@ -66,6 +72,30 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         if e - end > _MAX_QUOTE // 2:
             e = end + _MAX_QUOTE // 2
             e = next((i for i in range(e, end, -1) if text[i - 1].isspace()), e)
+    return s, e
+
+
+def quote_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """What a reviewer is shown for text[start:end]: its sentence, or in unpunctuated layouts
+    (letterheads, registry stamps, tables) its line with the neighbouring lines that fit."""
+    s, e = _raw_sentence_bounds(text, start, end)
+    lines = text[s:e].count("\n") + 1
+    # Prose wraps at 60-100 characters a line; a "sentence" of many short lines is a layout.
+    if e - s <= _LINE_QUOTE or (e - s <= _MAX_QUOTE and (lines < 4 or (e - s) / lines >= 45)):
+        return s, e
+    s = text.rfind("\n", 0, start) + 1
+    e = text.find("\n", end)
+    e = len(text) if e < 0 else e
+    if e - s > _LINE_QUOTE:
+        return sentence_bounds(text, start, end)
+    # One line either side, each only when it holds text and the quote stays short.
+    before = text.rfind("\n", 0, max(0, s - 1)) + 1
+    if s > 0 and text[before:s].strip() and e - before <= _LINE_QUOTE:
+        s = before
+    after = text.find("\n", e + 1)
+    after = len(text) if after < 0 else after
+    if e < len(text) and text[e:after].strip() and after - s <= _LINE_QUOTE:
+        e = after
     return s, e
 
 
@@ -82,7 +112,7 @@ def evidence_for(facts: DocumentFacts, span: Span | None, fallback_text: str = "
         quote = fallback_text
         return Evidence(facts.document, span.page if span else 0, quote, 0, 0), fold(quote)
     text = facts.page_texts[span.page]
-    s, e = sentence_bounds(text, span.start, span.end)
+    s, e = quote_bounds(text, span.start, span.end)
     quote = text[s:e].strip()
     return Evidence(facts.document, span.page, quote, s, e), fold(text[s:e])
 
