@@ -34,8 +34,9 @@ LOW_CONFIDENCE = 60.0
 #: it cut the CER from 0.51 % to 0.07 %.
 MIN_SKEW = 2.0
 MAX_SKEW = 5.0
-#: Long side of the binarised copy used for the cheap orientation and skew estimates.
-ANALYSIS_SIZE = 1400
+#: Long side of the binarised copy used for the cheap orientation and skew estimates. At 1000 px the
+#: estimate costs 35 ms a page (68 ms at 1400) and the sample scans' skews agree within 0.02 degrees.
+ANALYSIS_SIZE = 1000
 # Formats Tesseract (Leptonica) reads directly from disk, so an unchanged page needs no copy.
 _DIRECT_FORMATS = {"PNG", "JPEG", "TIFF"}
 # What a page is handed to Tesseract as: uncompressed PGM is written in milliseconds (PNG: ~0.2 s a page).
