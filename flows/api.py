@@ -9,7 +9,9 @@ on a fresh process and port.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 #: Seconds to wait for each start: a healthy start takes about 10 s on two cores.
 START_TIMEOUTS: tuple[float, ...] = (60, 60, 120)
@@ -41,3 +43,19 @@ def ensure_local_api(timeouts: Sequence[float] = START_TIMEOUTS) -> str | None:
         "Prefect's temporary local API did not start: " + "; ".join(errors)
         + ". Set PREFECT_API_URL to a running Prefect server (prefect server start) to avoid it."
     )
+
+
+def start_local_api_soon(timeouts: Sequence[float] = START_TIMEOUTS) -> Future[str | None]:
+    """`ensure_local_api` on a background thread, so the server boots while the caller loads the pipeline.
+
+    Wait on the result before running a flow.
+    """
+    # Imported here, on the caller's thread, so that two threads never import Prefect's server at once.
+    from prefect.server.api.server import SubprocessASGIServer  # noqa: F401
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefect-api")
+    try:
+        # The caller's context carries Prefect's settings (a configured server, a test harness) to the thread.
+        return pool.submit(contextvars.copy_context().run, ensure_local_api, timeouts)
+    finally:
+        pool.shutdown(wait=False)

@@ -79,12 +79,15 @@ def ingest(
     if missing:
         err_console.print(f"[red]no such file or folder: {', '.join(missing)}[/red]")
         raise typer.Exit(ExitCode.USAGE)
-    from flows.api import LocalApiError
-    from flows.ingest import run_ingest
+    from flows.api import LocalApiError, start_local_api_soon
+
+    api = start_local_api_soon()
+    from flows.ingest import run_ingest  # loads the pipeline (spaCy, pdfplumber, …) while the API boots
 
     columns = (TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:
         try:
+            api.result()
             outcomes = run_ingest([str(p) for p in paths], settings, BarProgress(bar))
         except LocalApiError as e:
             err_console.print(f"[red]{e}[/red]")

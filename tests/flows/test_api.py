@@ -53,3 +53,18 @@ def test_every_attempt_failing_is_one_clear_error(tmp_path):
 
 def test_a_configured_server_is_used_as_it_is(tmp_path):
     assert _probe([0.1], tmp_path, PREFECT_API_URL="http://127.0.0.1:9/api") == {"url": None, "health": None}
+
+
+def test_background_start_sees_the_callers_prefect_settings(tmp_path):
+    """A server configured in the caller's context (as the test harness does) is not replaced by a new one."""
+    code = (
+        "from prefect.settings import PREFECT_API_URL, temporary_settings\n"
+        "from flows.api import start_local_api_soon\n"
+        "with temporary_settings(updates={PREFECT_API_URL: 'http://127.0.0.1:9/api'}):\n"
+        "    print(repr(start_local_api_soon([0.1]).result(timeout=60)))\n"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    environ["PREFECT_HOME"] = str(tmp_path / "prefect")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environ, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None"
