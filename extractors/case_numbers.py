@@ -44,8 +44,10 @@ def _from_match(rule_id: str, label_required: bool, m: re.Match[str], text: str,
         year = int(groups.get("year") or groups.get("year2"))
         if rule_id == "year_register_serial":
             normalised = f"{year}/{register} {serial}" + (f" {classification}" if classification else "")
-        elif rule_id == "register_year_serial":
+        elif rule_id in ("register_year_serial", "register_dash_year_slash_serial", "register_year_dash_serial"):
             normalised = f"{register} {year}/{serial}"
+        elif rule_id == "year_serial":
+            normalised = f"{year}/{serial}"
         elif rule_id == "register_dash_year_serial":
             normalised = f"{register}-{year}-{serial}"
         else:

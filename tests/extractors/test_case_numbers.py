@@ -24,6 +24,15 @@ from extractors.case_numbers import extract_case_numbers, unique_case_numbers
         ("&rendenr: 21/01234", [("21/01234", 2021, None, "01234", None, "yy_serial")]),
         ("Diarienr 45/2021", [("45/2021", 2021, None, "45", None, "serial_year")]),
         ("med hänvisning till ärendenummer 18/00295.", [("18/00295", 2018, None, "00295", None, "yy_serial")]),
+        # register-year/serial with a hyphen, labelled or not
+        ("Diarienummer: KS-2023/00187", [("KS 2023/00187", 2023, "KS", "00187", None, "register_dash_year_slash_serial")]),
+        ("remissen (MBN-2022/312) besvaras", [("MBN 2022/312", 2022, "MBN", "312", None, "register_dash_year_slash_serial")]),
+        # register, then year-serial: only after a label (an unlabelled "LSS 2019-2020" is a year span)
+        ("Dnr BUN 2023-00012", [("BUN 2023/00012", 2023, "BUN", "00012", None, "register_year_dash_serial")]),
+        # year then serial, with / . or -: only after a label
+        ("Dnr 2022/00123", [("2022/00123", 2022, None, "00123", None, "year_serial")]),
+        ("Diarienr: 2021.0345", [("2021/0345", 2021, None, "0345", None, "year_serial")]),
+        ("Dnr: 2022-000123", [("2022/000123", 2022, None, "000123", None, "year_serial")]),
     ],
 )
 def test_case_number_forms(text, expected):
@@ -42,6 +51,9 @@ def test_case_number_forms(text, expected):
         "under år 2019/2020 och 15/6 2019",
         "Paragrafer 1031–1044\n2008-2009",
         "123/2019 utan etikett",
+        "LSS 2019-2020 och KS 2021-2022",
+        "2022/00123 utan etikett",
+        "Dnr 2022-03-14",
     ],
 )
 def test_no_case_number_without_label_or_register_shape(text):
