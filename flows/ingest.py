@@ -8,6 +8,7 @@ runner: threads on one machine (`--workers`), or a Dask cluster (`--dask`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from prefect import flow, task
@@ -78,18 +79,52 @@ def ingest_flow(paths: list[str], settings: Settings, progress: Any = None) -> l
     files = [str(p) for p in ingest.discover(paths)]
     if progress:
         progress.add_documents(len(files))
-    outcomes: list[Outcome] = []
+    batch = _Batch(progress)
+    while files:
+        # Copies of one file (same bytes) are read once; the others are looked at again once it is stored.
+        files = _ingest_round(files, settings, batch)
+    for future in batch.extracting:
+        future.wait()
+    if batch.stored:
+        check_documents.submit(batch.stored, settings).wait()
+    return batch.outcomes
+
+
+@dataclass
+class _Batch:
+    """What a run has gathered so far: its outcomes, the versions to check, the extractions under way."""
+
+    progress: Progress | None
+    outcomes: list[Outcome] = field(default_factory=list)
+    stored: list[int] = field(default_factory=list)
+    extracting: list[PrefectFuture] = field(default_factory=list)
+
+    def done(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+        if self.progress:
+            self.progress.document_done(outcome)
+
+
+def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[str]:
+    """Read, OCR, store and extract `files`; return those deferred as copies of a file read in this round."""
+    progress = batch.progress
     pending: dict[str, tuple[PreparedDocument, list[PrefectFuture]]] = {}
     page_futures: dict[PrefectFuture, str] = {}
-    reextract: list[int] = []
+    first_path: dict[str, str] = {}
+    deferred: list[str] = []
 
     for future, path in _completed({start_document.submit(p, settings): p for p in files}):
         result = _result_or_failure(future, path, settings)
         if isinstance(result, Outcome):
-            _done(result, outcomes, progress)
+            batch.done(result)
             if result.needs_extraction and result.version_id is not None:
-                reextract.append(result.version_id)
+                batch.stored.append(result.version_id)
+                batch.extracting.append(extract_document.submit(result.version_id, settings))
             continue
+        if result.sha256 in first_path:
+            deferred.append(result.path)
+            continue
+        first_path[result.sha256] = result.path
         futures = [ocr_page.submit(result, n, settings) for n in result.ocr_pages]
         pending[result.path] = (result, futures)
         page_futures.update({f: result.path for f in futures})
@@ -101,12 +136,11 @@ def ingest_flow(paths: list[str], settings: Settings, progress: Any = None) -> l
     # Each document is stored and extracted as soon as its last page is read, while other pages are still
     # in OCR: the batch ends with the last page, not with every extraction queued behind it.
     finishing: dict[PrefectFuture, str] = {}
-    extracting = [extract_document.submit(v, settings) for v in reextract]
 
     def finish(doc: PreparedDocument, pages: list[PageText]) -> None:
         future = finish_document.submit(doc, pages, settings)
         finishing[future] = doc.path
-        extracting.append(extract_stored.submit(future, settings))
+        batch.extracting.append(extract_stored.submit(future, settings))
 
     results: dict[str, list[PageText]] = {}
     for path, (doc, futures) in pending.items():
@@ -120,23 +154,18 @@ def ingest_flow(paths: list[str], settings: Settings, progress: Any = None) -> l
         if isinstance(page, BaseException):
             if path not in failed_paths:
                 failed_paths.add(path)
-                _done(ingest.fail_document(path, page, settings, pending[path][0].sha256), outcomes, progress)
+                batch.done(ingest.fail_document(path, page, settings, pending[path][0].sha256))
             continue
         results.setdefault(path, []).append(page)
         if len(results[path]) == len(pending[path][1]) and path not in failed_paths:
             finish(pending[path][0], results[path])
 
-    stored: list[int] = list(reextract)
     for future, path in _completed(finishing):
         outcome = _result_or_failure(future, path, settings)
-        _done(outcome, outcomes, progress)
+        batch.done(outcome)
         if outcome.version_id is not None and outcome.status in extract.EXTRACTABLE:
-            stored.append(outcome.version_id)
-    for future in extracting:
-        future.wait()
-    if stored:
-        check_documents.submit(stored, settings).wait()
-    return outcomes
+            batch.stored.append(outcome.version_id)
+    return deferred
 
 
 def _completed(futures: dict[PrefectFuture, str]) -> Iterable[tuple[PrefectFuture, str]]:
@@ -149,12 +178,6 @@ def _result_or_failure(future: PrefectFuture, path: str, settings: Settings):
     if isinstance(result, BaseException):
         return ingest.fail_document(path, result, settings)
     return result
-
-
-def _done(outcome: Outcome, outcomes: list[Outcome], progress: Progress | None) -> None:
-    outcomes.append(outcome)
-    if progress:
-        progress.document_done(outcome)
 
 
 def run_ingest(paths: list[str], settings: Settings, progress: Progress | None = None) -> list[Outcome]:

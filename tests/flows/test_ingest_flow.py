@@ -221,3 +221,17 @@ def test_stored_bytes_without_a_current_extraction_are_extracted_again(tmp_path,
     assert (again.status, again.needs_extraction) == ("unchanged", True)
     with session_scope(database_url) as s:
         assert s.scalars(select(ExtractionRecord.version_id)).all() == [first.version_id]
+
+
+def test_copies_in_one_batch_are_read_once(tmp_path, database_url, generated_samples):
+    """The same scanned page under three names: OCRed once, the copies reported as the same content."""
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    for name in ("a.png", "b.png", "c.png"):
+        shutil.copy(generated_samples / "scanned" / "004_page1_rotated.png", folder / name)
+    outcomes = run_ingest([str(folder)], Settings(database_url=database_url, workers=2))
+    (read,) = [o for o in outcomes if o.status == "ingested"]  # whichever copy was hashed first
+    assert read.ocr_pages == 1
+    copies = sorted((o.status, o.version_id, o.message) for o in outcomes if o is not read)
+    assert copies == [("unchanged", read.version_id, f"same content as {read.path}")] * 2
+    assert counts(database_url) == (1, 1, 1)
