@@ -17,17 +17,20 @@ MONTHS = {
 DATE = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+(?:" + "|".join(MONTHS) + r")\s+\d{4})"
 # The paragraph sign after a date; Tesseract reads it as "$" or "&" ("2019-04-29 $ 1034").
 SIGN = r"[§$&]"
+# After a word that names a protocol or decision it may also read "8", set apart by spaces ("protokollsutdrag
+# 2019-04-29 8 1034"); a bare date followed by " 8 " is too often a count to be read so.
+SIGN_AFTER_PROTOCOL = r"(?:[§$&]|(?<=\s)8(?=\s))"
 
 RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "<body>s protokollsutdrag 2019-04-29 § 1034", "protokoll 2019-05-15, § 55", "beslut den 3 maj 2021 § 12"
     ("protocol_reference", re.compile(
         r"(?<![a-z])(?:protokollsutdrag(?:et)?|protokoll(?:et)?|utdrag|beslut(?:et)?)\s+(?:fran\s+)?(?:den\s+)?"
-        r"(?P<date>" + DATE + r")\s*,?\s*" + SIGN + r"\s*(?P<par>\d+)")),
+        r"(?P<date>" + DATE + r")\s*,?\s*" + SIGN_AFTER_PROTOCOL + r"\s*(?P<par>\d+)")),
     # "<body> har (tidigare) behandlat ärendet den 28 augusti 2024, § 196", "<body> behandlade ärendet 2023-04-19 § 45"
     ("handled_before", re.compile(
         r"(?:(?:har|hade)\s+(?:tidigare\s+)?)?(?:behandlat|behandlade|beslutat i|beslutat om|beslutade i)\s+(?:arendet|fragan)"
         r"\s+(?:den\s+)?"
-        r"(?P<date>" + DATE + r")\s*,?\s*" + SIGN + r"\s*(?P<par>\d+)")),
+        r"(?P<date>" + DATE + r")\s*,?\s*" + SIGN_AFTER_PROTOCOL + r"\s*(?P<par>\d+)")),
     # "(KS 2019-05-15 § 55)", "2019-04-24 § 1039"
     ("date_paragraph", re.compile(r"(?P<date>" + DATE + r")\s*,?\s*" + SIGN + r"\s*(?P<par>\d+)(?![\d-])")),
     # a footnote or list line holding only a paragraph: "³ § 1087", "1) § 12"

@@ -26,6 +26,10 @@ from extractors.references import extract_references
         ("Byggnadsnämndens protokollsutdrag 2022-11-08 & 77.pdf",
          [("Byggnadsnämnden", date(2022, 11, 8), 77, "protocol_reference")]),
         ("Rapporten 2019-04-29 8 1034 sidor", []),
+        ("Socialnämndens protokollsutdrag 2019-04-29 8 1034.pdf",
+         [("Socialnämnden", date(2019, 4, 29), 1034, "protocol_reference")]),
+        ("Kommunstyrelsen har behandlat ärendet den 2 mars 2021 8 45.", [("Kommunstyrelsen", date(2021, 3, 2), 45, "handled_before")]),
+        ("protokoll 2019-04-29 81034", []),
     ],
 )
 def test_references(text, expected):
