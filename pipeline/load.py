@@ -208,7 +208,7 @@ def ocr_page(path: str, kind: FileKind, number: int, settings: Settings) -> Page
         if kind is FileKind.PDF:
             # Rendered in memory: a PNG round trip costs more than the rendering itself.
             image = ocr.render_pdf_page(Path(path), number - 1, dpi=settings.ocr_dpi)
-            result = ocr.ocr_image(image, settings.ocr_language, dpi=settings.ocr_dpi)
+            result = ocr.ocr_image(image, settings.ocr_language, dpi=image.info["dpi"][0])
         else:
             result = ocr.ocr_image(Path(path), settings.ocr_language, dpi=settings.ocr_dpi, frame=number - 1)
     except OcrError as e:

@@ -44,6 +44,38 @@ def test_render_pdf_page_gives_a4_at_300_dpi_grayscale(scanned_page: Image.Image
     assert scanned_page.info["dpi"] == (300, 300)
 
 
+def _image_pdf(path: Path, image: Image.Image, dpi: int, *, turned: bool = False, text: bool = False) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    if turned:  # the scan placed with a quarter turn: its pixels are not the page as seen
+        pdf.translate(width, 0)
+        pdf.rotate(90)
+        width, height = height, width
+    pdf.drawImage(ImageReader(image.resize((round(8.27 * dpi), round(11.69 * dpi)))), 0, 0, width=width, height=height)
+    if text:
+        pdf.drawString(72, 72, "Justerandes sign")
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_a_page_that_is_one_scan_is_read_at_the_scans_own_resolution(scanned_page: Image.Image, tmp_path: Path) -> None:
+    page = render_pdf_page(_image_pdf(tmp_path / "scan.pdf", scanned_page, 200), 0, dpi=300)
+    assert (page.mode, page.size, page.info["dpi"]) == ("L", (1654, 2338), (200, 200))
+
+
+@pytest.mark.parametrize("kind", ["turned", "text"])
+def test_a_scan_placed_turned_or_under_text_is_rendered(scanned_page: Image.Image, tmp_path: Path, kind: str) -> None:
+    pdf = _image_pdf(tmp_path / f"{kind}.pdf", scanned_page, 200, turned=kind == "turned", text=kind == "text")
+    page = render_pdf_page(pdf, 0, dpi=150)
+    assert page.info["dpi"] == (150, 150)
+    assert abs(page.width - 1240) <= 2 and abs(page.height - 1754) <= 2
+
+
 def test_scanned_page_character_error_rate_at_most_two_percent(
     scanned_result: OcrResult, generated_samples: Path
 ) -> None:
