@@ -158,6 +158,10 @@ ROLE_BEFORE: list[tuple[str, str, re.Pattern[str]]] = [
     ("notice_removed", "role.notice_removed", re.compile(r"(?:tas|togs)\s+(?:ned|ner)[\s:]*$|nedtagning\w*[\s:]*$|anslaget\s+(?:nedtaget|upphor)[\s:]*$")),
     ("adjusted", "role.adjusted", re.compile(r"justering\w*\s+plats\s+och\s+tid\b[^\n]{0,60}$|justering\w*\s+(?:tid|datum|den)?[\s:]*$|justerat\s+(?:den\s+)?$|justeras\s+(?:den\s+)?$")),
     ("meeting", "role.meeting", re.compile(r"sammantradesdatum[\s:]*$|motesdatum[\s:]*$|sammantradet\s+(?:den\s+)?$")),
+    # A cover's time label: "Plats och tid: Stadshuset, 2023-03-14 kl. 08.30", "Tid  Onsdagen den 7 februari 2024".
+    ("meeting", "role.cover_time", re.compile(
+        r"(?:^|\n)[ \t]*(?:plats\s+och\s+tid|tid\s+och\s+plats|datum\s+och\s+tid|sammantradestid)\b[^\n]{0,60}$"
+        r"|(?:^|\n)[ \t]*tid[ \t]*(?::|\t|[ ]{2,})[^\n]{0,40}$")),
     ("deadline", "role.deadline", re.compile(r"senast(?:\s+den)?[\s*:]*$|sista\s+(?:svars)?dag\w*[^\n.]{0,30}$|svar\w*\s+(?:ska|skall|bor)\s+[^\n.]{0,60}(?:senast|fore|innan)\s+(?:den\s+)?$|(?:fore|innan)\s+den\s*$")),
     ("decision", "role.decision", re.compile(r"beslut\w*\s+(?:vid|pa|i)\s+(?:sitt\s+)?(?:sammantrade|mote)\w*\s+(?:den\s+)?$|(?:vid|pa)\s+(?:sitt\s+)?sammantrade\w*\s+(?:den\s+)?$|protokoll\w*\s+(?:fran\s+)?(?:den\s+)?$|behandl\w*\s+(?:arendet|fragan)\s+(?:den\s+)?$|beslutade\s+(?:den\s+)?$|beslutades\s+(?:den\s+)?$"
                                               r"|meddelande\s+fran\s+(?:\w+[ \t]+){1,3}(?:den\s+)?$")),
