@@ -14,25 +14,36 @@ import re
 from extractors.text import fold
 from models.records import AttendanceEntry, Span
 
-# Section headings (folded, whole line) -> role.  Longest first.
-HEADINGS: list[tuple[str, str]] = [
-    (r"ej\s+tjanstgorande\s+ersattare", "substitute"),
-    (r"tjanstgorande\s+ersattare", "member"),
-    (r"beslutande(?:\s+ledamoter)?", "member"),
-    (r"ledamoter", "member"),
-    (r"ersattare", "substitute"),
-    (r"ovriga(?:\s+(?:deltagare|narvarande|tjanstepersoner))?", "other"),
-    (r"(?:narvarande\s+)?tjanstem[ae]n|tjanstepersoner", "other"),
-    (r"franvarande(?:\s+ledamoter)?", "absent"),
+# Section headings (folded) -> role, and the function every entry under it has unless its line names another.
+# Longest first.  A heading stands alone on its line, or opens it with the first person after ":" or blanks
+# ("Beslutande: Anna Alm (S), ordförande", "Ersättare      Bo Ek (M)"), as protocol covers list people.
+HEADINGS: list[tuple[str, str, str | None]] = [
+    (r"ej\s+tjanstgorande\s+ersattare", "substitute", None),
+    (r"tjanstgorande\s+ersattare", "member", "tjänstgörande ersättare"),
+    (r"(?:beslutande|narvarande)\s+ledamoter", "member", None),
+    (r"beslutande", "member", None),
+    (r"ledamoter", "member", None),
+    (r"(?:narvarande\s+)?ersattare", "substitute", None),
+    (r"ovriga(?:\s+(?:deltagare|deltagande|narvarande|tjanstepersoner|tjanstem[ae]n))?", "other", None),
+    (r"(?:narvarande\s+)?(?:tjanstem[ae]n|tjanstepersoner)", "other", None),
+    (r"franvarande(?:\s+(?:ledamoter|ersattare))?", "absent", None),
 ]
-_HEADING = re.compile(r"^(?:" + "|".join(f"(?P<h{i}>{p})" for i, (p, _) in enumerate(HEADINGS)) + r")\s*:?$")
+_HEADS = "|".join(f"(?P<h{i}>{p})" for i, (p, _, _) in enumerate(HEADINGS))
+_HEADING = re.compile(rf"^(?:{_HEADS})\s*:?$")
+_INLINE_HEADING = re.compile(rf"^(?:{_HEADS})(?:[ \t]*:[ \t]*|[ \t]+)(?=\S)")
+# The same headings as a cover label (folded, at a line start), for telling where a cover's list ends.
+HEADING_LABEL = rf"(?:{'|'.join(p for p, _, _ in HEADINGS)})"
 _TITLE = re.compile(r"^narvarolista\b")
 _DEBRIS = re.compile(r"^[|\-\s:]*$|justerandes\s+sign|utdragsbestyrkande|^\|")
 
 _PARTICLE = r"(?:de|af|von|van|der|la|le|da|di|du|el|al|bin|ben)"
 _NAME_WORD = r"[A-ZÅÄÖÉÜ][\w'’.]*(?:-[A-ZÅÄÖÉÜ]?[\w'’]+)*"
 NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,4}}"
-PERSON = re.compile(rf"^(?P<name>{NAME})\s*(?:\((?P<party>[^()\d]{{1,25}})\))?\s*(?:,\s*(?P<rest>.*?))?\s*(?P<tail>§.*)?$")
+# After a party in parentheses the comma before the function may be missing ("Eva Ek (C) ordförande"); without a
+# party it may not, or any capitalised phrase followed by words would read as a person.
+PERSON = re.compile(
+    rf"^(?P<name>{NAME})\s*(?:\((?P<party>[^()\d]{{1,25}})\))?\s*(?:(?(party),?|,)\s*(?P<rest>.*?))?\s*(?P<tail>§.*)?$"
+)
 
 FUNCTIONS: list[tuple[str, re.Pattern[str]]] = [
     ("tjänstgörande ersättare", re.compile(r"tjanstgorande\s+ersattare(?:\s+for\s+(?P<for>.+?))?\s*(?=§|,|$)")),
@@ -40,9 +51,15 @@ FUNCTIONS: list[tuple[str, re.Pattern[str]]] = [
     ("2:e vice ordförande", re.compile(r"(?:2:e|2:a|andre|andra)\s+vice\s+ordforande")),
     ("vice ordförande", re.compile(r"vice\s+ordforande")),
     ("ordförande", re.compile(r"ordforande")),
-    ("sekreterare", re.compile(r"sekreterare$")),
-    ("ersättare", re.compile(r"ersattare$")),
+    # whole words only: "nämndsekreterare" is an official's title, not the meeting's secretary
+    ("sekreterare", re.compile(r"\bsekreterare$")),
+    ("ersättare", re.compile(r"\bersattare$")),
 ]
+# A substitute's note on whom they serve for ("ersätter Per Ek (KD)", "tjänstgör för Per Ek"); a bare "för Per Ek"
+# counts only under a "Tjänstgörande ersättare" heading, where nothing else can be meant.
+SERVING_FOR = re.compile(r"(?:ersatter|tjanstgor(?:ande)?\s+for|i\s+stallet\s+for)\s+(?P<for>[^,§]+?)\s*(?=§|,|$)")
+BARE_FOR = re.compile(r"^\s*for\s+(?P<for>[^,§]+?)\s*(?=§|,|$)")
+_PARTY_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 PARAGRAPHS = re.compile(r"§§?\s*(?P<list>\d+(?:\s*(?:-|,|och|samt|&)\s*\d+)*)")
 CLOCK_WINDOW = re.compile(r"(?:kl\.?\s*)?(?P<a>\d{1,2})[.:](?P<b>\d{2})\s*-\s*(?P<c>\d{1,2})[.:](?P<d>\d{2})")
 _LOWER_FUNCTION_PARTY = {"tf", "ordf", "ordf.", "sekr", "vice ordf"}
@@ -68,8 +85,9 @@ def _clock(h: str, m: str) -> str:
     return f"{int(h):02d}:{m}"
 
 
-def parse_person(line: str, role: str) -> AttendanceEntry | None:
-    """One attendance line as an entry, or None when the line is not a person."""
+def parse_person(line: str, role: str, heading_function: str | None = None) -> AttendanceEntry | None:
+    """One attendance line as an entry, or None when the line is not a person; `heading_function` is the
+    function its section heading gives when the line names none."""
     m = PERSON.match(line.strip())
     if not m:
         return None
@@ -91,6 +109,16 @@ def parse_person(line: str, role: str) -> AttendanceEntry | None:
                 entry.serving_for = rest[a:b].strip(" ,")
             folded_rest = folded_rest[: f.start()] + " " * (f.end() - f.start()) + folded_rest[f.end() :]
             break
+    if entry.function is None and heading_function:
+        entry.function = heading_function
+    serving = SERVING_FOR.search(folded_rest) if entry.serving_for is None else None
+    if serving is None and entry.serving_for is None and entry.function == "tjänstgörande ersättare":
+        serving = BARE_FOR.search(folded_rest)
+    if serving:
+        a, b = serving.span("for")
+        entry.serving_for = _PARTY_SUFFIX.sub("", rest[a:b].strip(" ,"))
+        entry.function = "tjänstgörande ersättare"
+        folded_rest = folded_rest[: serving.start()] + " " * (serving.end() - serving.start()) + folded_rest[serving.end() :]
     if entry.function == "tjänstgörande ersättare":
         entry.role = "member"
     for p in PARAGRAPHS.finditer(folded_rest):
@@ -123,11 +151,23 @@ def _kept_parts(folded_rest: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _heading_role(folded_line: str) -> str | None:
+def _heading(m: re.Match[str]) -> tuple[str, str | None]:
+    """(role, function) of the heading a _HEADING or _INLINE_HEADING match found."""
+    return next(HEADINGS[i][1:] for i in range(len(HEADINGS)) if m.group(f"h{i}"))
+
+
+def _heading_role(folded_line: str) -> tuple[str, str | None] | None:
     m = _HEADING.match(folded_line)
-    if not m:
+    return _heading(m) if m else None
+
+
+def inline_heading(line: str) -> tuple[str, str | None, int] | None:
+    """(role, function, offset of the person) when `line` opens with a heading followed by a person on the
+    same line ("Ersättare: Lena Ek (V)"); None otherwise."""
+    m = _INLINE_HEADING.match(fold(line))
+    if not m or not PERSON.match(line[m.end() :].strip()):
         return None
-    return next(HEADINGS[i][1] for i in range(len(HEADINGS)) if m.group(f"h{i}"))
+    return (*_heading(m), m.end())
 
 
 def attendance_end(text: str) -> int:
@@ -139,6 +179,7 @@ def attendance_end(text: str) -> int:
 def _parse(text: str, base: int) -> tuple[int, list[AttendanceEntry]]:
     entries: list[AttendanceEntry] = []
     role: str | None = None
+    function: str | None = None
     pos = 0
     last_end = 0
     pending: tuple[str, int, int] | None = None  # line ending in "," waiting for its continuation
@@ -150,9 +191,15 @@ def _parse(text: str, base: int) -> tuple[int, list[AttendanceEntry]]:
             continue
         heading = _heading_role(folded)
         if heading:
-            role, pending = heading, None
+            (role, function), pending = heading, None
             last_end = pos
             continue
+        inline = inline_heading(line)
+        if inline:
+            role, function, offset = inline
+            pending = None
+            lead = len(raw) - len(raw.lstrip())
+            line, start = line[offset:].strip(), start + lead + offset
         if role is None:
             if entries:
                 break
@@ -164,7 +211,7 @@ def _parse(text: str, base: int) -> tuple[int, list[AttendanceEntry]]:
             line, start = f"{joined} {line}", first_start
         elif pending is None and not PERSON.match(line):
             break
-        entry = parse_person(line, role)
+        entry = parse_person(line, role, function)
         if entry is None:
             break
         entry.span = Span(page=0, start=base + start, end=base + pos - (len(raw) - len(raw.rstrip())))

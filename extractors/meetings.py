@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from extractors.attendance import PERSON, extract_attendance
-from extractors.bodies import MINUTES_HEADING, minutes_body
+from extractors.attendance import HEADING_LABEL, PERSON, extract_attendance, inline_heading
+from extractors.bodies import MINUTES_HEADING, is_body_name, minutes_body, normalise_body
 from extractors.dates import extract_dates
 from extractors.text import DocText, fold
 from models.municipalities import registry
@@ -27,13 +27,16 @@ LABELS: list[tuple[str, str]] = [
     ("storage_place", r"forvaringsplats(?:\s+for\s+protokollet)?"),
     ("adjustment", r"justeringens\s+plats\s+och\s+tid|justeringens\s+tid\s+och\s+plats|justering"),
     ("meeting_date", r"sammantradesdatum|motesdatum"),
-    ("participants", r"ovriga\s+deltagare|beslutande"),
+    # one label for where and when: "Plats och tid: Stadshuset, kl. 08.30-11.45"
+    ("place_time", r"plats\s+och\s+tid|tid\s+och\s+plats"),
+    # the närvarolista headings, which covers also use as labels with the people inline
+    ("participants", rf"ovriga\s+deltagare|{HEADING_LABEL}"),
     ("signature", r"underskrift(?:er)?|utdragsbestyrkande"),
     ("notice", r"anslag\s*/\s*bevis|protokollet\s+ar\s+justerat|observera\s+att"),
     ("paragraphs", r"paragrafer|paragraf|§§"),
     ("secretary", r"sekreterare"),
     ("chair", r"ordforande"),
-    ("adjusters", r"justerande"),
+    ("adjusters", r"justerande|justerare|utses\s+att\s+justera|justeras\s+av"),
     ("body", r"organ"),
     ("date", r"datum"),
     ("time", r"tid"),
@@ -102,12 +105,107 @@ def _time(value: str) -> str | None:
     return f"{start}-{int(m['c']):02d}:{m['d']}" if m["c"] else start
 
 
+# A clock time or window inside a "Plats och tid" value, with its "kl."/"klockan" ("kl. 08.30-11.45").
+_CLOCK = re.compile(r"(?:\bkl(?:ockan)?\.?\s*)?" + TIME_RANGE.pattern + r"(?!\d)")
+_WEEKDAY = re.compile(r"\b(?:man|tis|ons|tors|fre|lor|son)dag(?:en)?\b(?:\s+den\b)?|^\s*den\b")
+
+
+def _place_time(value: str):
+    """A "Plats och tid" value -> (place, time, date fact); the parts come in either order, comma-separated or not
+    ("Stadshuset, sal A, kl. 08.30-11.45", "Onsdagen den 7 februari 2024 kl. 13.15–16.00, Kommunhuset")."""
+    clock = _CLOCK.search(fold(value))
+    rest = value
+    if clock:
+        rest = value[: clock.start()] + "," + value[clock.end() :]
+    fact = _first_date(rest)
+    if fact and fact.text in rest:
+        rest = rest.replace(fact.text, ",", 1)
+    for m in reversed(list(_WEEKDAY.finditer(fold(rest)))):
+        rest = rest[: m.start()] + "," + rest[m.end() :]
+    parts = [p.strip(" .") for p in rest.split(",")]
+    place = ", ".join(p for p in parts if p) or None
+    return place, _time(value[clock.start() : clock.end()]) if clock else None, fact
+
+
+def _body_line(line: str) -> str | None:
+    """The deciding body a cover prints on a line of its own ("Kommunstyrelsens arbetsutskott"), in base form;
+    the line's first column only (a two-column head puts the date beside it)."""
+    cell = re.split(r"\t|\s{2,}", line.strip(" \t\f*#|"))[0]
+    cell = re.sub(r"^(?:sammantr[aä]des)?protokoll(?:\s+(?:fr[aå]n|f[oö]r))?\s+", "", cell, flags=re.I)
+    if not cell or len(cell) > 60 or len(cell.split()) > 6 or not cell[:1].isupper() or re.search(r"\d", cell):
+        return None
+    if not is_body_name(cell) or re.search(r"\b(?:kommuns?|stad|region)\b", fold(cell)):
+        return None
+    return normalise_body(cell)
+
+
+# Lines that may stand above a cover's "Datum" line together with the body's name: the municipality, the
+# protocol heading, a page number.
+_HEAD_ANCHOR = re.compile(
+    r"^(?:[\w .-]+\s+(?:kommun|stad|region)|(?:sammantrades)?protokoll(?:sutdrag)?|utdrag|sida\s+\d+.*|\d+\s*\(\d+\))$"
+)
+_LOOK_BACK = 4
+
+
+def _body_before(text: str, start: int) -> str | None:
+    """The body printed just above a cover that starts at its "Datum" line.  Every line between it and the start
+    of the page must be a head line (municipality, protocol heading, page number), so that the end of a
+    preceding extract ("Expedieras till / Socialnämnden") does not count."""
+    page = text[:start].rsplit("\f", 1)[-1]
+    lines = [ln.strip() for ln in page.split("\n") if ln.strip()]
+    body = None
+    for seen, line in enumerate(reversed(lines)):
+        if seen > _LOOK_BACK:
+            return None
+        found = _body_line(line)
+        if found and body is None:
+            body = found
+        elif not _HEAD_ANCHOR.match(fold(line)):
+            return None
+    return body
+
+
 def _paragraph_range(value: str) -> tuple[int, int] | None:
     m = PARAGRAPH_RANGE.search(fold(value))
     if not m:
         return None
     a, b = int(m["a"]), int(m["b"] or m["a"])
     return (a, b) if b >= a else None
+
+
+# Labels that may come before the body's name in a cover head ("Sammanträdesdatum / 2023-03-14 / Umeå kommun /
+# Kommunstyrelsen"); any other label ends the head.
+_HEAD_LABELS = {"meeting_date", "date", "body"}
+
+
+def _body_in_head(text: str, folded: str) -> str | None:
+    """The body a cover prints without a label on a line of its own, before its first label of substance."""
+    end = next((m.start() for m in _LABEL.finditer(folded) if m.lastgroup not in _HEAD_LABELS), len(text))
+    return next((body for body in map(_body_line, text[:end].split("\n")) if body), None)
+
+
+# A § heading on a line of its own: the cover's people are listed before it (an item may list people too).
+_ITEM_HEADING = re.compile(r"^[ \t]*§[ \t]*\d+[ \t]*$", re.M)
+
+
+def _cover_list(text: str, folded: str) -> tuple[int, int] | None:
+    """Where a cover lists its people itself instead of in a närvarolista: from the first heading label followed
+    by a person (on its line, "Beslutande: Anna Alm (S)", or the next) to the next label that is no heading."""
+    first_item = _ITEM_HEADING.search(folded)
+    labels = list(_LABEL.finditer(folded, 0, first_item.start() if first_item else len(folded)))
+    for i, m in enumerate(labels):
+        if m.lastgroup != "participants":
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.start())
+        line_end = len(text) if line_end < 0 else line_end
+        following = next((ln.strip() for ln in text[line_end:].split("\n") if ln.strip()), "")
+        rest = text[m.end() : line_end].strip()
+        if not (inline_heading(text[line_start:line_end].strip()) or (not rest and PERSON.match(following))):
+            continue
+        stop = next((n.start() for n in labels[i + 1 :] if n.lastgroup != "participants"), len(text))
+        return line_start, stop
+    return None
 
 
 def _cover_meeting(doc: DocText, start: int, end: int) -> Meeting:
@@ -123,13 +221,16 @@ def _cover_meeting(doc: DocText, start: int, end: int) -> Meeting:
         lines = values.get(field) or []
         return lines[0] if lines else None
 
-    meeting.body = one("body")
-    for field, target in (("meeting_date", "date"), ("date", "date")):
+    meeting.body = normalise_body(one("body")) if one("body") else None
+    meeting.body = meeting.body or _body_in_head(text, folded[:head_end]) or _body_before(doc.text, start)
+    place, clock, when = _place_time(one("place_time") or "")
+    for field in ("meeting_date", "date", "time"):
         fact = _first_date(one(field) or "")
-        if fact and getattr(meeting, target) is None:
+        if fact and meeting.date is None:
             meeting.date = fact.value
-    meeting.time = _time(one("time") or "")
-    meeting.place = one("place")
+    meeting.date = meeting.date or (when.value if when else None)
+    meeting.time = _time(one("time") or "") or clock
+    meeting.place = one("place") or place
     if one("paragraphs"):
         meeting.paragraph_range = _paragraph_range(one("paragraphs"))
     chair = _names(values.get("chair", [])[:1])
@@ -152,6 +253,11 @@ def _cover_meeting(doc: DocText, start: int, end: int) -> Meeting:
     meeting_end = start + head_end
     if attendance:
         meeting.attendance = extract_attendance(text[attendance.start() :], base=start + attendance.start())
+    else:
+        listed = _cover_list(text, folded[:head_end])
+        if listed:
+            meeting.attendance = extract_attendance(text[listed[0] : listed[1]], base=start + listed[0])
+    if meeting.attendance:
         for entry in meeting.attendance:
             meeting_end = max(meeting_end, entry.span.end)
             entry.span = doc.span(entry.span.start, entry.span.end)
