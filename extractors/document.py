@@ -40,17 +40,29 @@ def _localise(doc: DocText, records: list) -> list:
     return records
 
 
+def _covers(meeting: Meeting, paragraph: int) -> bool:
+    return bool(meeting.paragraph_range) and meeting.paragraph_range[0] <= paragraph <= meeting.paragraph_range[1]
+
+
 def _meeting_for(item: Item, meetings: list[Meeting]) -> Meeting | None:
-    """The meeting of the item's body whose paragraph range holds the item's §, else the only one of that body."""
-    if not item.body:
-        return None
-    same_body = [m for m in meetings if m.body and fold(m.body) == fold(item.body)]
+    """The meeting of the item's body whose paragraph range holds the item's §, else the only one of that body.
+
+    A cover whose body could not be read still dates the § items inside its "Paragrafer" range, when it is the
+    only such cover: the items of a full protocol are its meeting's items whatever body their blocks name."""
+    if item.body:
+        same_body = [m for m in meetings if m.body and fold(m.body) == fold(item.body)]
+        if item.paragraph is not None:
+            in_range = [m for m in same_body if _covers(m, item.paragraph)]
+            if in_range:
+                return in_range[0]
+            same_body = [m for m in same_body if not m.paragraph_range]
+        if len(same_body) == 1:
+            return same_body[0]
     if item.paragraph is not None:
-        in_range = [m for m in same_body if m.paragraph_range and m.paragraph_range[0] <= item.paragraph <= m.paragraph_range[1]]
-        if in_range:
-            return in_range[0]
-        same_body = [m for m in same_body if not m.paragraph_range]
-    return same_body[0] if len(same_body) == 1 else None
+        unnamed = [m for m in meetings if not m.body and _covers(m, item.paragraph)]
+        if len(unnamed) == 1:
+            return unnamed[0]
+    return None
 
 
 _ORGAN = re.compile(r"^[ \t]*organ[ \t]*:?[ \t]+(?P<body>\S.*?)[ \t]*$", re.M)

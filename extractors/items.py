@@ -76,23 +76,46 @@ def _item_lines(text: str, base: int) -> list[_Line]:
 _PROPOSAL = re.compile(r"^(?P<body>.+?)(?::s|s)\s+forslag\s+till\s+(?P<target>.+?)\s*:?$")
 _OWN_DECISION = re.compile(r"^(?P<body>.+?)(?::s|s)\s+beslut\s*:?$")
 _DECIDES = re.compile(r"^(?P<body>.+?)\s+beslutar\b\s*(?P<rest>.*)$")
+# "Kommunstyrelsens arbetsutskott föreslår kommunstyrelsen besluta", "… föreslår kommunfullmäktige att besluta",
+# "… föreslår att kommunfullmäktige beslutar att …", "… föreslår kommunfullmäktige att anta …": the verb form of
+# "X:s förslag till Y", a proposal addressed to another body.
+_PROPOSES = re.compile(
+    r"^(?P<body>.+?)\s+foreslar\s+(?:att\s+)?(?P<target>.+?)"
+    r"(?:\s+(?:att\s+)?besluta[rs]?\b\s*|\s+(?=att\b))(?P<rest>.*)$"
+)
 _PLAIN_DECISION = re.compile(r"^(?:beslut|forslag till beslut|beslutsforslag)\s*:?$")
 _STOP = re.compile(
     r"^(?:beskrivning av arendet|arendebeskrivning|arendet|sammanfattning(?: av arendet)?|bakgrund|yrkanden?"
     r"|propositionsordning|omrostning(?:sresultat)?|reservation(?:er)?|protokollsanteckning(?:ar)?|jav"
-    r"|bilagor?|beslutsunderlag|handlingar|forvaltningens bedomning|motivering|skal for beslut(?:et)?)\s*:?$"
+    r"|bilagor?|beslutsunderlag|handlingar|forvaltningens bedomning|motivering|skal for beslut(?:et)?|beslutsgang"
+    r"|sarskilt yttrande|sarskilda yttranden)\s*:?$"
 )
 _DISTRIBUTION = re.compile(
-    r"^(?:(?:protokollsutdrag|beslutet|utdrag|protokollet)\s+(?:skickas|expedieras|sands)\s+till|expedieras\s+till"
+    r"^(?:(?:protokollsutdrag|beslutet|utdrag|protokollet)\s+(?:ska\s+)?(?:skickas|expedieras|sands)\s+till|expedieras\s+till"
     r"|expedieras|utdrag\s+till|sandlista)\s*:?\s*(?P<rest>.*)$"
 )
 _CLAUSE = re.compile(r"^(?:(?P<num>\d{1,2})[.)]\s+|[-•–]\s+|(?=att\s))(?P<text>.+)$")
 _UTDRAG = re.compile(r"^(?:utdrag|protokollsutdrag|utdrag ur protokoll(?:et)?)\s*$")
-_INFORMATION = re.compile(r"till handlingarna|informationen noteras|noterar informationen|tar del av informationen|anteckna informationen")
+_INFORMATION = re.compile(
+    r"till handlingarna|informationen noteras|noterar informationen|tar del av informationen|anteckna informationen"
+    r"|tackar for informationen|informationen antecknas"
+)
 _DECIDING_VERB = re.compile(r"\b(?:godkann|anta|faststall|bevilja|uppdra|tillstyrk|avslå|bifall)")
-_ADJUSTED = re.compile(r"justeras omedelbart|omedelbar justering")
+# "Paragrafen justeras omedelbart", "… förklaras omedelbart justerad", "Omedelbar justering", "… justeras direkt"
+_ADJUSTED = re.compile(r"justeras (?:omedelbart|direkt)|omedelbart justera[ds]|omedelbar justering")
 _PERSON_PARTY = re.compile(r"[A-ZÅÄÖÉ][\wåäöéü-]+(?:\s+[A-ZÅÄÖÉ][\wåäöéü-]+)+\s*\([A-ZÅÄÖa-zåäö]{1,4}\)")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]|$)", re.M)
+
+
+# A body name is a few words ("Barn- och utbildningsnämndens arbetsutskott"); a longer phrase ending in a body noun,
+# or one holding a clause ("… föreslår att kommunfullmäktige"), is a sentence ("Ordföranden … finner att
+# kommunstyrelsen beslutar enligt …"), not a block heading.
+_MAX_BODY_WORDS = 6
+
+
+def _body_phrase(text: str) -> bool:
+    words = fold(text).split()
+    return len(words) <= _MAX_BODY_WORDS and "att" not in words and is_body_name(text)
 
 
 def _genitive(text: str, m: re.Match[str]) -> str:
@@ -116,23 +139,47 @@ def _heading(line: _Line) -> _Heading | None:
     """The block a line opens ("Kommunstyrelsens förslag till kommunfullmäktige", "Beslut", "X beslutar att"), if any."""
     f = line.folded.rstrip(" .")
     m = _PROPOSAL.match(f)
-    if m and is_body_name(_genitive(line.text, m)):
+    if m and _body_phrase(_genitive(line.text, m)):
         body = normalise_body(_genitive(line.text, m))
         target = m.group("target")
         kind = "decision" if fold(body) == target or target.startswith("beslut") else "proposal"
         named = line.text[m.start("target") : m.end("target")]
         return _Heading(kind, body, normalise_body(named) if is_body_name(named) else None)
     m = _OWN_DECISION.match(f)
-    if m and is_body_name(_genitive(line.text, m)):
+    if m and _body_phrase(_genitive(line.text, m)):
         return _Heading("decision", normalise_body(_genitive(line.text, m)))
     m = _DECIDES.match(f)
-    if m and is_body_name(line.text[: m.end("body")]):
+    if m and _body_phrase(line.text[: m.end("body")]):
         rest = line.text[m.start("rest") :].strip()
         inline = "" if fold(rest).rstrip(" :") in ("att", "") else rest
         return _Heading("decision", normalise_body(line.text[: m.end("body")]), inline=inline)
     if _PLAIN_DECISION.match(f):
         return _Heading("decision", None)
     return None
+
+
+# An administration's proposal ("Socialförvaltningen föreslår socialnämnden besluta") is the body's "Förslag till
+# beslut", the draft it decides on, not a proposal the body makes to another: it opens a block like that heading.
+_ADMINISTRATION = ("forvaltningen", "ledningen")
+
+
+def _proposes(line: _Line) -> _Heading | None:
+    """A lead-in "X föreslår Y besluta" naming two bodies opens a proposal block, like "X:s förslag till Y"
+    (a decision block when X is an administration or Y is X itself)."""
+    f = line.folded.rstrip(" .")
+    m = _PROPOSES.match(f)
+    if not m:
+        return None
+    body, target = line.text[: m.end("body")], line.text[m.start("target") : m.end("target")]
+    if not (_body_phrase(body) and _body_phrase(target)):
+        return None
+    rest = line.text[m.start("rest") :].strip()
+    inline = "" if fold(rest).rstrip(" :") in ("att", "") else rest
+    if fold(body).endswith(_ADMINISTRATION):
+        return _Heading("decision", None, inline=inline)
+    body = normalise_body(body)
+    kind = "decision" if fold(body) == fold(normalise_body(target)) else "proposal"
+    return _Heading(kind, body, normalise_body(target), inline=inline)
 
 
 def _informational(decisions: list[str]) -> bool:
@@ -218,7 +265,9 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
             else:
                 item.distribution.append(line.text.lstrip("-• ").strip())
                 continue
-        head = _heading(line)
+        # A proposal lead-in under "Ärendebeskrivning" or "Beslutsunderlag" retells what someone proposed; only
+        # where a decision block may start does it open one.
+        head = _heading(line) or (_proposes(line) if state != "rest" else None)
         if head:
             blocks.append((head, []))
             if head.inline:

@@ -69,7 +69,7 @@ def _is_signature_table(block: list[Line]) -> bool:
 
 
 # Lines that carry content even when they recur at page edges: § headings, decision openings, clauses.
-_NEVER_RUNNING = re.compile(r"^[ \t]*(?:§|att\b|.*\bbeslut(?:ade|ar)\b)")
+_NEVER_RUNNING = re.compile(r"^[ \t]*(?:§|att\b|.*\b(?:beslut(?:ade|ar)|foreslar)\b)")
 
 
 def _repeated_page_lines(text: str, lines: list[Line]) -> set[int]:
@@ -164,6 +164,20 @@ def _paragraphs_before(lines: list[Line], index: int) -> list[tuple[int, int]]:
     return out
 
 
+def _under(lines: list[Line], index: int, regex: str, window: int) -> bool:
+    """One of the `window` non-blank lines above line `index` matches `regex` (a list heading the line is an entry of)."""
+    seen = 0
+    for k in range(index - 1, -1, -1):
+        if lines[k].blank:
+            continue
+        if re.search(regex, lines[k].folded):
+            return True
+        seen += 1
+        if seen >= window:
+            break
+    return False
+
+
 def _marker_starts(lines: list[Line]) -> list[_Start]:
     starts: list[_Start] = []
     for i, line in enumerate(lines):
@@ -179,6 +193,9 @@ def _marker_starts(lines: list[Line]) -> list[_Start]:
                 field = "text" if rule.get("confirm_original") else "folded"
                 if not any(re.search(confirm, getattr(w, field)) for w in window):
                     continue
+            not_after = rule.get("not_after")
+            if not_after and _under(lines, i, not_after, rule.get("not_after_window", 4)):
+                continue
             first = i
             for _ in range(rule.get("absorb", 0)):
                 before = _paragraphs_before(lines, first)

@@ -12,9 +12,9 @@ ROLL_CALL = re.compile(
     r"(?P<names>[^.\n:]*?)\s*\b(?:rostar|rostade)\s+(?P<choice>ja|nej)\s*\((?P<n>\d+)\)"
     r"|(?P<anames>[^.\n:]*?)\s*\b(?:avstar|avstod)(?:\s+fran\s+att\s+rosta)?\s*\((?P<an>\d+)\)"
 )
-# "Med 55 Ja-röster mot 6 Nej-röster (och 3 som avstår)"
+# "Med 55 Ja-röster mot 6 Nej-röster (och 3 som avstår)", "Med 4 ja-röster mot 1 nej-röst"
 COUNTS = re.compile(
-    r"med\s+(?P<yes>\d+)\s+ja-?\s?roster\s+(?:mot|och)\s+(?P<no>\d+)\s+nej-?\s?roster"
+    r"med\s+(?P<yes>\d+)\s+ja-?\s?rost(?:er)?\s+(?:mot|och)\s+(?P<no>\d+)\s+nej-?\s?rost(?:er)?"
     r"(?:\s*(?:,|och)\s*(?P<abstain>\d+)\s+(?:ledamoter\s+|ledamot\s+|som\s+)?(?:avstar|avstod|avstaende|nedlagda))?"
 )
 # "Ja för bifall till ..., Nej för avslag ..." (also "Ja-röst för", "Den som vill ... röstar ja")
