@@ -175,6 +175,8 @@ ROLE_BEFORE: list[tuple[str, str, re.Pattern[str]]] = [
 ROLE_AFTER: list[tuple[str, str, re.Pattern[str]]] = [
     ("decision", "role.decision_after", re.compile(
         r"\A[ \t,]*(?:§\s*\d+[ \t,]*)?(?:beslutat|beslutade|rekommenderat|rekommenderade|antagit|antog|faststallt|faststallde)\b")),
+    # "Kommunstyrelsens arbetsutskott 2023-02-14 § 31", "Kommunfullmäktige 2021-11-22, § 145": a protocol's date.
+    ("decision", "role.paragraph_after", re.compile(r"\A[ \t]*,?[ \t]*§[ \t]*\d+")),
 ]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")

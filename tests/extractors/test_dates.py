@@ -42,6 +42,8 @@ def seed(prefix: str) -> str:
         ("\n2017-11-30\n\nAnna Andersson\nHandläggare", None, "2017-11-30", date(2017, 11, 30), "document"),
         ("Skickat: 2020-02-11:09:12", None, "2020-02-11:09:12", date(2020, 2, 11), "document"),
         ("i enlighet med beslut 2019-01-01 gäller", None, "2019-01-01", date(2019, 1, 1), "other"),
+        ("Kommunstyrelsens arbetsutskott 2023-02-14 § 31", None, "2023-02-14", date(2023, 2, 14), "decision"),
+        ("Kommunfullmäktige 2021-11-22, § 145", None, "2021-11-22", date(2021, 11, 22), "decision"),
         # OCR without diacritics
         ("Sammantradesdatum 2018-10-01", None, "2018-10-01", date(2018, 10, 1), "meeting"),
         ("svar senast den 1 december 2022", None, "den 1 december 2022", date(2022, 12, 1), "deadline"),
