@@ -35,7 +35,8 @@ _FULL_MONTHS = frozenset(name for name in MONTHS if len(name) > 4 or name in ("m
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY = r"(?:mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)(?:en)?"
 _CLOCK = r"(?:,?\s*(?:kl\.?|klockan)\s*(?P<clock>\d{1,2}(?:[.:]\d{2})?)|[ :T](?P<hhmm>\d{1,2}[.:]\d{2})(?![\d.:]))"
-_LEAD = rf"(?:(?P<weekday>{_WEEKDAY})\s+)?(?:(?P<den>den)\s+)?"
+# Word boundaries keep "den" inside "perioden 1 januari" out of the date.
+_LEAD = rf"(?:\b(?P<weekday>{_WEEKDAY})\s+)?(?:\b(?P<den>den)\s+)?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,13 +157,18 @@ DATE_RULES: list[DateRule] = [
 ROLE_BEFORE: list[tuple[str, str, re.Pattern[str]]] = [
     ("notice_posted", "role.notice_posted", re.compile(r"anslag\w*\s+(?:satts|sattes|sattas)\s+upp[\s:]*$|anslaget\s+uppsatt\w*[\s:]*$|anslagsdatum[\s:]*$")),
     ("notice_removed", "role.notice_removed", re.compile(r"(?:tas|togs)\s+(?:ned|ner)[\s:]*$|nedtagning\w*[\s:]*$|anslaget\s+(?:nedtaget|upphor)[\s:]*$")),
-    ("adjusted", "role.adjusted", re.compile(r"justering\w*\s+plats\s+och\s+tid\b[^\n]{0,60}$|justering\w*\s+(?:tid|datum|den)?[\s:]*$|justerat\s+(?:den\s+)?$|justeras\s+(?:den\s+)?$")),
+    ("adjusted", "role.adjusted", re.compile(r"justering\w*\s+plats\s+och\s+tid\b[^\n]{0,60}$|justering\w*\s+(?:tid|datum|den)?[\s:]*$|justerat\s+(?:den\s+)?$|justeras\s+(?:den\s+)?$"
+                                                r"|justera\w*\s+protokollet\s+(?:den\s+)?$")),
     ("meeting", "role.meeting", re.compile(r"sammantradesdatum[\s:]*$|motesdatum[\s:]*$|sammantradet\s+(?:den\s+)?$")),
     # A cover's time label: "Plats och tid: Stadshuset, 2023-03-14 kl. 08.30", "Tid  Onsdagen den 7 februari 2024".
     ("meeting", "role.cover_time", re.compile(
         r"(?:^|\n)[ \t]*(?:plats\s+och\s+tid|tid\s+och\s+plats|datum\s+och\s+tid|sammantradestid)\b[^\n]{0,60}$"
         r"|(?:^|\n)[ \t]*tid[ \t]*(?::|\t|[ ]{2,})[^\n]{0,40}$")),
-    ("deadline", "role.deadline", re.compile(r"senast(?:\s+den)?[\s*:]*$|sista\s+(?:svars)?dag\w*[^\n.]{0,30}$|svar\w*\s+(?:ska|skall|bor)\s+[^\n.]{0,60}(?:senast|fore|innan)\s+(?:den\s+)?$|(?:fore|innan)\s+den\s*$")),
+    # A leading "den" belongs to the date's own text, so "svara före den 14 mars" ends "svara före " here.
+    ("deadline", "role.deadline", re.compile(r"senast(?:\s+den)?[\s*:]*$|sista\s+(?:svars)?dag\w*[^\n.]{0,30}$|svarsdatum[\s:]*$"
+                                              r"|svar\w*\s+(?:ska|skall|bor)\s+[^\n.]{0,60}(?:senast|fore|innan)\s+(?:den\s+)?$|(?:fore|innan)\s+den\s*$"
+                                              r"|(?:svar\w*|yttrande\w*|remissvar\w*|inkomm\w*|inkomma|lamna\w*|skicka\w*)\b[^\n.]{0,40}\b(?:fore|innan)\s+(?:den\s+)?$"
+                                              r"|svar\w*\s+(?:onskas|emotses|efterfragas)[\s:]*$|(?:remiss|svars)tid\w*\s+(?:gar|loper)\s+ut\s+(?:den\s+)?$")),
     ("decision", "role.decision", re.compile(r"beslut\w*\s+(?:vid|pa|i)\s+(?:sitt\s+)?(?:sammantrade|mote)\w*\s+(?:den\s+)?$|(?:vid|pa)\s+(?:sitt\s+)?sammantrade\w*\s+(?:den\s+)?$|protokoll\w*\s+(?:fran\s+)?(?:den\s+)?$|behandl\w*\s+(?:arendet|fragan)\s+(?:den\s+)?$|beslutade\s+(?:den\s+)?$|beslutades\s+(?:den\s+)?$"
                                               r"|meddelande\s+fran\s+(?:\w+[ \t]+){1,3}(?:den\s+)?$")),
     ("event", "role.event", re.compile(r"(?:mote|motet|motes|minnesanteckningar|minnesanteckningarna|traff|traffen|konferens\w*|planeras\s+till|ager\s+rum|genomfors|genomfordes|infor\s+motet"
@@ -180,12 +186,51 @@ ROLE_AFTER: list[tuple[str, str, re.Pattern[str]]] = [
 ]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_DATUM_LABEL = re.compile(r"(?:^|\n)[ \t]*datum[ \t]*:?[ \t]*$")
+# "Datum" as a line's label or as a cell of a letterhead row ("Dnr KS 2025/0087    Datum 2025-02-10").
+_DATUM_LABEL = re.compile(r"(?:^|\n|\t|[ ]{2})[ \t]*datum[ \t]*:?[ \t]*$")
 _COVER_FOLLOWS = re.compile(r"\A[^\n]*\n(?:[ \t]*\n)*[ \t]*(?:tid|plats)\b", re.M)
 _CLOCK_AFTER = re.compile(r"\A[ \t]*,?[ \t]*(?:kl\.?|klockan)[ \t]*\d")
 
 
-def _role(folded: str, start: int, end: int, whole_line: bool, clock: bool = False) -> tuple[str, str]:
+_CELL_GAP = re.compile(r"\t+|[ ]{2,}")
+_DATUM_CELL = re.compile(r"datum[ \t]*:?")
+_COLUMN_SLACK = 6
+
+
+def _cells(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a grid row whose cells are separated by tabs or runs of spaces."""
+    cells, pos = [], 0
+    for gap in _CELL_GAP.finditer(line):
+        if gap.start() > pos:
+            cells.append((pos, gap.start()))
+        pos = gap.end()
+    if pos < len(line):
+        cells.append((pos, len(line)))
+    return cells
+
+
+def _under_datum_label(folded: str, start: int) -> bool:
+    """A letterhead grid prints its labels on one line ("Vår referens   Er referens   Datum") and the values on
+    the next: the date is the letter's own when it stands in the "Datum" column (same cell index or same column)."""
+    line_start = folded.rfind("\n", 0, start) + 1
+    if line_start == 0:
+        return False
+    label_start = folded.rfind("\n", 0, line_start - 1) + 1
+    labels = folded[label_start : line_start - 1]
+    label_cells = _cells(labels)
+    datum = [i for i, (a, b) in enumerate(label_cells) if _DATUM_CELL.fullmatch(labels[a:b].strip())]
+    if len(label_cells) < 2 or not datum:
+        return False
+    line_end = folded.find("\n", start)
+    row = folded[line_start : len(folded) if line_end < 0 else line_end]
+    column = start - line_start
+    index = next((i for i, (a, b) in enumerate(_cells(row)) if a <= column < b), None)
+    return any(i == index or abs(label_cells[i][0] - column) <= _COLUMN_SLACK for i in datum)
+
+
+def _role(
+    folded: str, start: int, end: int, whole_line: bool, clock: bool = False, place_line: bool = False
+) -> tuple[str, str]:
     """Role and role-rule id from the folded text around a date at [start, end)."""
     before = folded[max(0, start - 120) : start]
     # Words from an earlier paragraph say nothing about this date.
@@ -203,11 +248,27 @@ def _role(folded: str, start: int, end: int, whole_line: bool, clock: bool = Fal
         if _COVER_FOLLOWS.match(after):
             return "meeting", "role.cover_datum"
         return "document", "role.datum_label"
+    if _under_datum_label(folded, start):
+        return "document", "role.datum_column"
     if whole_line:
         return "document", "role.alone_on_line"
+    if place_line:
+        return "document", "role.place_date"
     if clock or _CLOCK_AFTER.match(after):
         return "event", "role.clock"
     return "other", "role.none"
+
+
+# A letter's place-and-date line: "Härnösand 2025-02-10", "Stockholm den 14 mars 2025" (original text).
+# A label such as "Beslutsdatum" or "Utskriftsdag" is no place.
+_PLACE = re.compile(r"[ \t]*(?![^\n]*(?:datum|dag|tid)\b)[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)?,?[ \t]+")
+
+
+def _after_place(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return bool(_PLACE.fullmatch(text[line_start:start])) and not text[end:line_end].strip(" \t*#")
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:
@@ -333,7 +394,9 @@ def extract_dates(text: str, base: int = 0, doc_date: date | None = None) -> lis
             if folded[end - 1] == "." and m.groupdict().get("month") in _FULL_MONTHS:
                 end -= 1  # a full month name's trailing dot ends the sentence
             taken.append((start, end))
-            role, role_rule = _role(folded, start, end, _alone_on_line(text, start, end), bool(clock))
+            role, role_rule = _role(
+                folded, start, end, _alone_on_line(text, start, end), bool(clock), _after_place(text, start, end)
+            )
             if role == "other" and scope and scope.listed:
                 role, role_rule = "event", "role.dated_list"  # "Process under 2018: 1. Information till X 19 april."
             facts.append(

@@ -18,7 +18,7 @@ from extractors.periods import extract_periods
 from extractors.references import parse_date
 from extractors.segment import classify, segment, strip_noise
 from extractors.text import DocText, fold
-from models.records import Extraction, Item, Meeting, PageText, Span
+from models.records import CaseNumber, Extraction, Item, Meeting, PageText, Span
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +91,10 @@ def _notice_meetings(doc: DocText, sections) -> list[Meeting]:
 _HEAD_LINES = 40
 
 
-def _head_body(clean: str, sections) -> str | None:
-    """The deciding body printed alone on a line of the document head, before the first § extract
+def _head_body(clean: str, sections, item_kind: str = "paragraph_extract") -> str | None:
+    """The deciding body printed alone on a line of the document head, before the first item section
     ("Kommunstyrelsen" under the letterhead of an extract); None when the head names none or several."""
-    first = next((s.start for s in sections if s.kind == "paragraph_extract"), None)
+    first = next((s.start for s in sections if s.kind == item_kind), None)
     if first is None:
         return None
     lines = [line.strip(" \t*#|") for line in clean[:first].splitlines()]
@@ -115,13 +115,61 @@ def _minutes_date(doc: DocText, sections) -> date | None:
     return None
 
 
+_HEAD_CHARS = 1500
+# A letterhead's reference grid: "Vår referens", "Er referens", "Vårt ärendenr", "Er beteckning".
+_LETTER_REFERENCE = re.compile(
+    r"(?:^|\t|[ ]{2})[ \t]*(?:var|vart|er|ert)\s+(?:referens|ref\.?|beteckning|arendenr|arendenummer|diarienr|diarienummer|dnr)\b",
+    re.M,
+)
+# The heading of a notice of meeting (kallelse) and its agenda: items to be dealt with, not a record of decisions.
+_AGENDA_HEADING = re.compile(r"^[ \t#*]*(?:kallelse|foredragningslista|dagordning)\b", re.M)
+
+
+def _is_agenda(clean: str, sections) -> bool:
+    """Numbered items under a "Kallelse" / "Föredragningslista" heading and no minutes header: an agenda."""
+    if any(s.rule == "minutes_header" for s in sections):
+        return False
+    first_item = next((s.start for s in sections if s.kind == "minutes_item"), None)
+    return first_item is not None and bool(_AGENDA_HEADING.search(fold(clean[: min(first_item, _HEAD_CHARS)])))
+
+
+def _refine_type(doc_type: str, clean: str, sections) -> str:
+    """Correct the section-based type where the head says otherwise: an agenda has no type in EXPORT.md and
+    records no decisions, so "other" rather than "minutes"; a text with no typed section but a letterhead
+    reference grid is a letter."""
+    if doc_type == "minutes" and _is_agenda(clean, sections):
+        return "other"
+    if doc_type == "other" and _LETTER_REFERENCE.search(fold(clean[:_HEAD_CHARS])):
+        return "letter"
+    return doc_type
+
+
+# The case-number line under an agenda or minutes item's title ("3. Ekonomisk uppföljning / Dnr BUN 2024/0214").
+_CASE_LINE = re.compile(r"^[ \t]*(?:dnr|diarienr|diarienummer|diariumnummer|arendenr|arendenummer)\b[^\n]*", re.M)
+_CASE_LINE_REACH = 4
+
+
+def _labelled_case_number(doc: DocText, item: Item) -> CaseNumber | None:
+    """The case number on a labelled line among the first lines of an unnumbered (§-less) item."""
+    if item.span is None:
+        return None
+    start = doc.page_starts[doc.page_numbers.index(item.span.page)] + item.span.start
+    end = doc.page_starts[doc.page_numbers.index(item.span.page)] + item.span.end
+    head = "\n".join(doc.text[start:end].splitlines()[:_CASE_LINE_REACH])
+    m = _CASE_LINE.search(fold(head))
+    found = extract_case_numbers(head[m.start() : m.end()]) if m else []
+    if not found:
+        return None
+    return replace(found[0], span=doc.span(start + m.start() + found[0].span.start, start + m.start() + found[0].span.end))
+
+
 def extract_document(pages: list[PageText]) -> Extraction:
     """Pages -> Extraction: noise stripped, sections typed, document classified, items, case numbers, meetings,
     dates, periods and amounts; every span in page coordinates."""
     doc = DocText.from_pages(pages)
     clean = strip_noise(doc.text)
     sections = segment(doc)
-    doc_type = classify(doc, sections)
+    doc_type = _refine_type(classify(doc, sections), clean, sections)
     meetings = extract_meetings(doc, sections)
     for meeting in meetings:
         meeting.span = _page_span(doc, meeting.span)
@@ -150,6 +198,16 @@ def extract_document(pages: list[PageText]) -> Extraction:
 
     minutes_date = _minutes_date(doc, sections) if doc_type == "minutes" else None
     meeting_dates = {d.value for d in extraction.dates if d.role == "meeting"}
+    agenda = _is_agenda(clean, sections)
+    # An agenda's items are the business of the one meeting it calls, held by the body it names in its head.
+    agenda_body = _head_body(clean, sections, "minutes_item") if agenda else None
+    for item in items:
+        if item.paragraph is None and item.case_number is None:
+            item.case_number = _labelled_case_number(doc, item)
+        if agenda:
+            item.body = item.body or agenda_body
+            if item.meeting_date is None and len(meeting_dates) == 1:
+                item.meeting_date = next(iter(meeting_dates))
     for item in items:
         if item.body is None and item.paragraph is not None:
             item.body = protocol_body_for(item.paragraph, known, protocol_body)

@@ -19,8 +19,13 @@ _SUFFIX = r"(?:[Kk]ommun|[Ss]tad)"
 
 # (rule id, pattern on the original text, weight).  Patterns are data; each signal records its rule.
 ISSUER_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
-    ("letterhead", re.compile(rf"^[ \t]*{_NAME} {_SUFFIX}s?[ \t]*$", re.M), 3),
-    ("letterhead_caps", re.compile(r"^[ \t]*(?P<name>[A-ZÅÄÖÉ][A-ZÅÄÖÉ-]+(?: [A-ZÅÄÖÉ-]+)?) (?:KOMMUN|STAD)S?[ \t]*$", re.M), 3),
+    ("letterhead", re.compile(rf"^[ \t]*{_NAME} {_SUFFIX}s?(?:[ \t]*$|[ ]{{2,}}\S)", re.M), 3),
+    # Capitals, the line ending there, at a layout gap ("SUNDSVALLS KOMMUN      TJÄNSTESKRIVELSE") or in a unit
+    # name ("SUNDSVALLS KOMMUNS SOCIALFÖRVALTNING", "SUNDSVALLS KOMMUN Socialtjänsten").
+    ("letterhead_caps", re.compile(
+        r"^[ \t]*(?P<name>[A-ZÅÄÖÉ][A-ZÅÄÖÉ-]+(?: [A-ZÅÄÖÉ-]+)?) (?:KOMMUN|STAD)S?"
+        r"(?:[ \t]*$|[ ]{2,}\S|[ ](?:[A-ZÅÄÖ]+FÖRVALTNING|[A-ZÅÄÖ]+KONTOR|KOMMUNSTYRELSE|SOCIALTJÄNST)\w*[ \t]*$"
+        r"|[ ](?:[A-ZÅÄÖ][a-zåäö]+förvaltning|[A-ZÅÄÖ][a-zåäö]+kontor|Kommunstyrelse|Socialtjänst)\w*[ \t]*$)", re.M), 3),
     ("letterhead_unit", re.compile(rf"^[ \t]*{_NAME} {_SUFFIX}s? (?:[a-zåäö]+förvaltning|[a-zåäö]+kontor|kommunstyrelse|socialtjänst)\w*", re.M), 3),
     ("body_of", re.compile(rf"\b(?:Kommunfullmäktige|Kommunstyrelsen|[A-ZÅÄÖ]\w*nämnden|Kommunledningsutskottet) i {_NAME}(?: {_SUFFIX})?\b"), 3),
     (
@@ -33,14 +38,35 @@ ISSUER_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
 ]
 
 _TABLE_LINE = re.compile(r"\t|\|")
+# A letter whose first line names a region, SKR/SKL or a state agency comes from that issuer: municipality
+# names standing alone in its head are the addressee block ("Härnösands kommun / Kommunstyrelsen").
+_OTHER_ISSUER = re.compile(
+    r"\A\s*(?:Region [A-ZÅÄÖ]\w+|Sveriges [Kk]ommuner och (?:[Rr]egioner|[Ll]andsting)|SKR|SKL|Länsstyrelsen\b[^\n]*"
+    r"|[A-ZÅÄÖ]\w+ läns landsting|Landstinget [A-ZÅÄÖ]\w+)[ \t]*\n"
+)
+_ADDRESSEE_HEAD = 1500
+# "X kommun" followed by more cells on its line is a letterhead only at the top of a page; lower down it is
+# a row of a space-aligned list ("Härnösands kommun    Anna Berg    socialchef").
+_LAYOUT_GAP = re.compile(r"[ ]{2,}\S")
+_PAGE_TOP_LINES = 6
+
+
+def _at_page_top(text: str, offset: int) -> bool:
+    page_start = text.rfind("\f", 0, offset) + 1
+    return text.count("\n", page_start, offset) < _PAGE_TOP_LINES
 
 
 def issuer_signals(text: str) -> list[tuple[Municipality, str, int]]:
     """Every issuer signal in the text: (municipality, rule id, weight)."""
     reg = registry()
     signals: list[tuple[Municipality, str, int]] = []
+    addressee_head = _ADDRESSEE_HEAD if _OTHER_ISSUER.match(text) else 0
     for rule, pattern, weight in ISSUER_PATTERNS:
         for match in pattern.finditer(text):
+            if rule.startswith("letterhead") and match.start() < addressee_head:
+                continue
+            if _LAYOUT_GAP.search(match.group(0)) and not _at_page_top(text, match.start()):
+                continue
             line_start = text.rfind("\n", 0, match.start("name")) + 1
             line_end = text.find("\n", match.end("name"))
             line = text[line_start : line_end if line_end >= 0 else len(text)]

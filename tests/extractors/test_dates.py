@@ -157,7 +157,7 @@ PROCESS_LIST = (
             ("3 februari", date(2016, 2, 3), "event"), ("11 mars", date(2016, 3, 11), "event"),
             ("20 maj", date(2016, 5, 20), "event"), ("9 september", date(2016, 9, 9), "event"),
             ("8 december", date(2016, 12, 8), "event"),
-            ("den 2 juni", date(2017, 6, 2), "other"),  # after the list: nearest to the document date again
+            ("den 2 juni", date(2017, 6, 2), "deadline"),  # after the list: nearest to the document date again
         ]),
         # OCR-wrapped list items: the date on an item's second line still belongs to the list
         ("Forankringsprocess under 2016:\n\n1. Information till beredningen for socialpolitik\noch aldreomsorg 19 april.\n\n"
