@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from extractors.dates import extract_dates
 from extractors.text import fold
 from models.claims import Claim, DocumentFacts, Flag
 from pipeline.claims import _is_prior, evidence_for
@@ -56,6 +58,16 @@ def stated_length(facts: DocumentFacts, period) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
+def spanned_years(period) -> int:
+    """The years a period covers: calendar years for "2020-2024"; for a range of dates
+    ("1 juli 2024 – 30 juni 2026") its length rounded to whole years, as a stated "två år" means it."""
+    if period.rule.startswith("date_range"):
+        ends = [d.value for d in extract_dates(period.text, doc_date=date(period.start, 1, 1))]
+        if len(ends) == 2 and ends[0] < ends[1]:
+            return round(((ends[1] - ends[0]).days + 1) / 365.25)
+    return period.end - period.start + 1
+
+
 @rule(RULES, "duration_mismatch", "warning", input="facts")
 def duration_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
     """A stated length that is not the range's number of calendar years ("fyra år (2020-2024)"; DOMAIN.md 3)."""
@@ -64,7 +76,7 @@ def duration_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
         year = (facts.date or facts.extraction.date).year if (facts.date or facts.extraction.date) else None
         for period in facts.extraction.periods:
             length = stated_length(facts, period)
-            years = period.end - period.start + 1
+            years = spanned_years(period)
             if length is None or length == years:
                 continue
             evidence, sentence = evidence_for(facts, period.span, period.text)
@@ -74,7 +86,8 @@ def duration_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
                 Flag(
                     kind="duration_mismatch",
                     severity="warning",
-                    message=f"Stated as {length} years but {period.start}-{period.end} spans {years} calendar years.",
+                    message=f"Stated as {length} years but {period.text} spans {years} "
+                    + ("years." if period.rule.startswith("date_range") else "calendar years."),
                     values=[f"{length} years", f"{period.start}-{period.end}"],
                     evidence=[evidence],
                 )

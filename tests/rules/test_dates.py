@@ -63,3 +63,25 @@ def test_stated_length_from_the_record_matching_the_range():
 def test_range_without_stated_length():
     text = "Avtalet gäller 2022-2025."
     assert duration_mismatch([facts("t", text, date(2021, 1, 1), periods=[period(text, "2022-2025")])]) == []
+
+
+def _date_range(text: str, needle: str, start: int, end: int, stated: int):
+    from models.records import Period
+    from tests.rules.helpers import span_of
+
+    return Period(text=needle, start=start, end=end, stated_years=stated, span=span_of(text, needle), rule="date_range+stated_length")
+
+
+def test_a_range_of_dates_is_measured_in_years_not_calendar_years():
+    """1 July 2024 - 30 June 2026 is two years though it touches three calendar years."""
+    text = "Projektet pågår i två år, 1 juli 2024 – 30 juni 2026."
+    p = _date_range(text, "1 juli 2024 – 30 juni 2026", 2024, 2026, 2)
+    assert duration_mismatch([facts("t", text, date(2024, 5, 2), periods=[p])]) == []
+
+
+def test_a_range_of_dates_longer_than_stated_is_flagged():
+    text = "Projektet pågår i två år, 1 januari 2024 – 31 december 2026."
+    p = _date_range(text, "1 januari 2024 – 31 december 2026", 2024, 2026, 2)
+    flags = duration_mismatch([facts("t", text, date(2023, 11, 2), periods=[p])])
+    assert [(f.values, f.message) for f in flags] == [
+        (["2 years", "2024-2026"], "Stated as 2 years but 1 januari 2024 – 31 december 2026 spans 3 years.")]
