@@ -309,7 +309,7 @@ def amount_claims(facts: DocumentFacts, anchors: _Anchors) -> list[Claim]:
         if a.unit == "%":
             continue
         evidence, sentence = evidence_for(facts, a.span, a.text)
-        if a.per:
+        if a.per == "capita":
             attribute = "per_capita"
         elif _TOTAL.search(sentence):
             attribute = "total_amount"

@@ -159,3 +159,17 @@ def test_same_values_without_the_extension_conflict():
     assert _kinds(f for f in flags if f.kind in ("amended_later", "conflicting_period")) == [
         ("conflicting_period", "error", ("2021-2024", "2021-2025"))
     ]
+
+
+def test_a_yearly_cost_is_not_a_per_capita_claim():
+    from models.records import Amount
+    from pipeline.claims import amount_claims, _Anchors
+    from tests.rules.helpers import span_of
+
+    text = "Det innebär 1,95 kronor per invånare. För en kommun med 5 000 invånare blir kostnaden ca 9 500 kr/år."
+    amounts = [
+        Amount(text="1,95 kronor per invånare", value=1.95, unit="SEK", per="capita", span=span_of(text, "1,95 kronor per invånare")),
+        Amount(text="ca 9 500 kr/år", value=9500.0, unit="SEK", approximate=True, per="year", span=span_of(text, "ca 9 500 kr/år")),
+    ]
+    doc = facts("d", text, date(2018, 6, 27), amounts=amounts)
+    assert [(c.attribute, c.value) for c in amount_claims(doc, _Anchors(doc))] == [("per_capita", 1.95)]
