@@ -18,7 +18,7 @@ from extractors.case_numbers import extract_case_numbers
 from extractors.references import extract_references
 from extractors.segment import strip_noise
 from extractors.text import DocText, fold
-from extractors.votes import extract_votes
+from extractors.votes import extract_votes, fold_ocr
 from models.records import Item, Meeting, Reference, Section, Span, Vote
 
 
@@ -52,7 +52,7 @@ _WRAPPED_PROPOSAL = re.compile(r"(?::s|s)\s+forslag(?:\s+till)?\s*$")
 def _item_lines(text: str, base: int) -> list[_Line]:
     """Non-blank lines, with markdown runs like `UTDRAG**Title****Body förslag**` and a title glued to its
     decision heading split into separate lines, and a proposal heading wrapped over two lines joined."""
-    folded_all = fold(text)
+    folded_all = fold_ocr(text)
     out: list[_Line] = []
     for m in re.finditer(r"[^\n\f]+", text):
         for part in re.finditer(r"(?:(?!\*\*).)+", m.group()):
@@ -90,9 +90,11 @@ _STOP = re.compile(
     r"|bilagor?|beslutsunderlag|handlingar|forvaltningens bedomning|motivering|skal for beslut(?:et)?|beslutsgang"
     r"|sarskilt yttrande|sarskilda yttranden)\s*:?$"
 )
+# "Beslutet skickas till", "Expedieras till", and the abbreviation "Exp:" / "Exp. till:" (only with its colon, a
+# bare "Exp" being too short to trust); "Expedierat" is the past form some registrars stamp.
 _DISTRIBUTION = re.compile(
     r"^(?:(?:protokollsutdrag|beslutet|utdrag|protokollet)\s+(?:ska\s+)?(?:skickas|expedieras|sands)\s+till|expedieras\s+till"
-    r"|expedieras|utdrag\s+till|sandlista)\s*:?\s*(?P<rest>.*)$"
+    r"|expedieras|expedierat(?:\s+till)?|exp\.?(?:\s*till)?(?=\s*:)|utdrag\s+till|sandlista)\s*:?\s*(?P<rest>.*)$"
 )
 _CLAUSE = re.compile(r"^(?:(?P<num>\d{1,2})[.)]\s+|[-•–]\s+|(?=att\s))(?P<text>.+)$")
 _UTDRAG = re.compile(r"^(?:utdrag|protokollsutdrag|utdrag ur protokoll(?:et)?)\s*$")
@@ -105,6 +107,19 @@ _DECIDING_VERB = re.compile(r"\b(?:godkann|anta|faststall|bevilja|uppdra|tillsty
 _ADJUSTED = re.compile(r"justeras (?:omedelbart|direkt)|omedelbart justera[ds]|omedelbar justering")
 _PERSON_PARTY = re.compile(r"[A-ZÅÄÖÉ][\wåäöéü-]+(?:\s+[A-ZÅÄÖÉ][\wåäöéü-]+)+\s*\([A-ZÅÄÖa-zåäö]{1,4}\)")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]|$)", re.M)
+# A line break inside a sentence: the line does not end one and the next goes on in lower case ("… yrkar återremiss
+# för att utreda en avgiftsfri" / "lovverksamhet …").  A capitalised next line is a new entry or heading.
+_WRAPPED_LINE = re.compile(r"(?<![.!?:])[ \t]*\n[ \t]*(?=[a-zåäöéü(])")
+# A decision that only points at the proposal it adopts ("Kommunfullmäktige beslutar i enlighet med kommunstyrelsens
+# förslag", "… att bifalla förvaltningens förslag", "Kommunfullmäktige bifaller kommunstyrelsens förslag", "Förslaget
+# bifalls"): its content is the proposal's clauses.
+_BY_REFERENCE = re.compile(
+    r"^(?P<subject>.*?)(?:besluta[r]?\s+)?(?:att\s+)?(?:i enlighet med|enligt|bifalla|bifaller|bifall till)\s+"
+    r"(?:\S+\s+){0,3}?(?:forslag(?:et)?|beslutsforslag(?:et)?)\s*[.]?$"
+    r"|^(?:\S+\s+){0,4}?(?:forslag(?:et)?|beslutsforslag(?:et)?)\s+(?:bifalls|godkanns|antas)\s*[.]?$"
+)
+# A distribution list separates recipients by commas and a last "och"; "Mark- och exploateringsenheten" is one.
+_RECIPIENT_SEPARATOR = re.compile(r"\s*,\s*|(?<!-)\s+och\s+")
 
 
 # A body name is a few words ("Barn- och utbildningsnämndens arbetsutskott"); a longer phrase ending in a body noun,
@@ -133,6 +148,7 @@ class _Heading:
     body: str | None
     target: str | None = None
     inline: str = ""
+    draft: bool = False  # "Förslag till beslut", an administration's proposal: what the body is asked to decide
 
 
 def _heading(line: _Line) -> _Heading | None:
@@ -154,7 +170,7 @@ def _heading(line: _Line) -> _Heading | None:
         inline = "" if fold(rest).rstrip(" :") in ("att", "") else rest
         return _Heading("decision", normalise_body(line.text[: m.end("body")]), inline=inline)
     if _PLAIN_DECISION.match(f):
-        return _Heading("decision", None)
+        return _Heading("decision", None, draft=f.startswith(("forslag", "beslutsforslag")))
     return None
 
 
@@ -176,7 +192,7 @@ def _proposes(line: _Line) -> _Heading | None:
     rest = line.text[m.start("rest") :].strip()
     inline = "" if fold(rest).rstrip(" :") in ("att", "") else rest
     if fold(body).endswith(_ADMINISTRATION):
-        return _Heading("decision", None, inline=inline)
+        return _Heading("decision", None, inline=inline, draft=True)
     body = normalise_body(body)
     kind = "decision" if fold(body) == fold(normalise_body(target)) else "proposal"
     return _Heading(kind, body, normalise_body(target), inline=inline)
@@ -195,14 +211,24 @@ def _clean_clause(text: str) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    return [" ".join(s.split()) for s in _SENTENCE.findall(text) if s.strip()]
+    return [" ".join(s.split()) for s in _SENTENCE.findall(_WRAPPED_LINE.sub(" ", text)) if s.strip()]
+
+
+# Where the people a reservation or jäv names end when they follow the verb: the cause they reserve for is
+# someone else's motion ("… till förmån för Lars Ekmans (SD) yrkande").
+_CAUSE = re.compile(r"\b(?:till forman for|for eget|med hanvisning till|i enlighet med)\b")
 
 
 def _people_or_sentence(sentence: str, before: str) -> list[str]:
-    """Names with party ("Jörgen Fogelklou (SD)") before the verb, or the whole sentence when none are named."""
-    cut = fold(sentence).find(before)
+    """Names with party ("Jörgen Fogelklou (SD)") before the verb, else right after it ("Mot beslutet reserverar
+    sig A (V) och B (MP)", "På grund av jäv deltar inte A (M) …"), or the whole sentence when none are named."""
+    folded = fold_ocr(sentence)
+    cut = folded.find(before)
     head = sentence[:cut] if cut >= 0 else sentence
     names = [" ".join(n.split()) for n in _PERSON_PARTY.findall(head)]
+    if not names and cut >= 0:
+        cause = _CAUSE.search(folded, cut)
+        names = [" ".join(n.split()) for n in _PERSON_PARTY.findall(sentence[cut : cause.start() if cause else None])]
     return names or [sentence]
 
 
@@ -224,6 +250,47 @@ def _adopt_proposal(item: Item, heads: list[_Heading], protocol_body: str | None
         item.proposed_by, item.body, item.decision_kind = item.body, protocol_body, "decision"
 
 
+def _adopts_proposal(clause: str) -> bool:
+    """The clause only adopts a proposal; what stands before "i enlighet med …" is at most the deciding body."""
+    m = _BY_REFERENCE.match(fold(clause))
+    if not m:
+        return False
+    subject = clause[: m.end("subject")].strip() if m.group("subject") is not None else ""
+    return not subject or _body_phrase(subject)
+
+
+def _decided_over_draft(item: Item, blocks: list[tuple[_Heading, list[str]]], protocol_body: str | None) -> str | None:
+    """Full protocols print what the body was asked to decide ("Förslag till beslut", "Kommunstyrelsens förslag
+    till kommunfullmäktige") and then, after motions and votes, what it decided ("Beslut", "X beslutar").  The
+    later block is the decision: its clauses, or the draft's when it only adopts "i enlighet med … förslag".
+    Sets the item's body, decisions and proposer and returns the decision kind; None when there is no such pair."""
+    def is_draft(head: _Heading) -> bool:
+        return head.draft or bool(head.kind == "proposal" and protocol_body and head.target
+                                  and same_body(head.target, protocol_body))
+
+    real = [(head, [c for c in clauses if not _ADJUSTED.search(fold(c))]) for head, clauses in blocks]
+    first_draft = next((k for k, (head, clauses) in enumerate(real) if clauses and is_draft(head)), None)
+    if first_draft is None:
+        return None
+    later = [(head, clauses) for head, clauses in real[first_draft + 1 :] if clauses and not is_draft(head)]
+    if not later:
+        return None
+    drafts = [(head, clauses) for head, clauses in real if clauses and is_draft(head)]
+    final = [c for _, clauses in later for c in clauses]
+    chosen = [c for _, cl in drafts for c in cl] if all(_adopts_proposal(c) for c in final) else final
+    for clause in chosen:
+        if clause not in item.decisions:
+            item.decisions.append(clause)
+    proposer = drafts[0][0]
+    named = [head.body for head, _ in later if head.body]
+    if proposer.kind == "proposal":
+        item.proposed_by = proposer.body
+        item.body = named[0] if named else protocol_body
+    else:
+        item.body = named[0] if named else next((head.body for head, _ in blocks if head.body), None)
+    return later[0][0].kind
+
+
 def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: str | None = None) -> Item:
     base = section.start
     text = clean[section.start : section.end]
@@ -234,7 +301,8 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
     title_parts: list[str] = []
     first = lines[0].text
     rest_of_first = re.sub(r"^(?:[§$&]|8(?=\s))\s*\d+\s*", "", first)  # OCR reads § as $, & or 8
-    blocks: list[tuple[str, str | None, list[str]]] = []
+    blocks: list[tuple[_Heading, list[str]]] = []
+    recipients: list[list] = []  # [text, inline]: one recipient a line, or a run-on list
     state = "header"
     for k, line in enumerate(lines):
         f = line.folded.rstrip(" .:")
@@ -253,22 +321,28 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
         if _UTDRAG.match(f):
             continue
         if _DISTRIBUTION.match(f):
-            m = _DISTRIBUTION.match(line.text.rstrip() if False else f)
+            m = _DISTRIBUTION.match(f)
             state = "distribution"
             inline = line.text[len(line.text) - len(m.group("rest")) :].strip() if m.group("rest") else ""
             if inline:
-                item.distribution += [p.strip() for p in re.split(r",|\s+och\s+", inline) if p.strip()]
+                recipients.append([inline, True])
             continue
         if state == "distribution":
             if _STOP.match(f) or _heading(line):
                 state = "rest"
             else:
-                item.distribution.append(line.text.lstrip("-• ").strip())
+                entry = line.text.lstrip("-• ").strip()
+                if recipients and re.search(r"(?:,|\boch|-)$", recipients[-1][0]):
+                    recipients[-1][0] += " " + entry  # a list wrapped at the line width
+                else:
+                    recipients.append([entry, False])
                 continue
         # A proposal lead-in under "Ärendebeskrivning" or "Beslutsunderlag" retells what someone proposed; only
         # where a decision block may start does it open one.
         head = _heading(line) or (_proposes(line) if state != "rest" else None)
         if head:
+            if blocks and blocks[-1][0].draft and not blocks[-1][1]:
+                head.draft = True  # "Förslag till beslut" / "Socialnämnden beslutar": the lead-in of the draft
             blocks.append((head, []))
             if head.inline:
                 blocks[-1][1].append(_clean_clause(head.inline))
@@ -284,7 +358,8 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
             m = _CLAUSE.match(line.text)
             if m:
                 clauses.append(_clean_clause(m.group("text")))
-            elif clauses and not clauses[-1].endswith((".", "!", ":")) and (line.text[:1].islower() or line.text[:1] == "("):
+            elif clauses and not clauses[-1].endswith((".", "!", ":")) and (
+                    line.text[:1].islower() or line.text[:1] in "(" or line.text[:1].isdigit()):
                 clauses[-1] = clauses[-1] + " " + _clean_clause(line.text)
             elif not clauses:
                 clauses.append(_clean_clause(line.text))
@@ -294,8 +369,11 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
     item.title = " ".join(" ".join(title_parts).split()) or None
     folded_text = fold(text)
     item.immediate_adjustment = bool(_ADJUSTED.search(folded_text))
-    chosen = None
-    for head, clauses in blocks:
+    for text_, run_on in recipients:
+        parts = _RECIPIENT_SEPARATOR.split(text_) if run_on or "," in text_ else [text_]
+        item.distribution += [p.strip(" .") for p in parts if p.strip(" .")]
+    chosen = _decided_over_draft(item, blocks, protocol_body)
+    for head, clauses in blocks if chosen is None else []:
         real = [c for c in clauses if not _ADJUSTED.search(fold(c))]
         if head.body and item.body is None:
             item.body = head.body
@@ -312,14 +390,57 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
     item.references = [_reference(doc, r) for r in refs if r.paragraph != item.paragraph or r.date]
     item.votes = [_vote(doc, v) for v in extract_votes(text, base)]
     for sentence in _sentences(text):
-        fs = fold(sentence)
-        if re.search(r"\byrkar\b", fs):
+        fs = fold_ocr(sentence)
+        if _MOTION_VERB.search(fs):
             item.motions.append(sentence)
-        if "reserverar sig" in fs or "reserverade sig" in fs:
+        if _RESERVATION_VERB.search(fs):
             item.reservations += _people_or_sentence(sentence, "reserver")
-        if re.search(r"\bjav\b|\bjaviga?\b", fs) and not re.fullmatch(r"\s*jav\s*:?\s*", fs):
+        if _CONFLICT_WORD.search(fs) and not re.fullmatch(r"\s*jav\s*:?\s*", fs):
             item.conflicts_of_interest += _people_or_sentence(sentence, "jav")
+    _under_headings(item, lines)
+    flat = " ".join(text.split())
+    item.motions.sort(key=lambda motion: flat.find(motion))  # in the order they were made
     return item
+
+
+_MOTION_VERB = re.compile(r"\byrkar\b")
+_RESERVATION_VERB = re.compile(r"reserverar sig|reserverade sig")
+_CONFLICT_WORD = re.compile(r"\bjav\b|\bjaviga?\b")
+# Headings whose entries are motions, reservations or jäv even where a line lacks the verb: "Yrkanden" /
+# "Anna Ek (S): Bifall till motionen.", "Reservation" / "Lina Persson (V), Erik Nilsson (V)", "Jäv" / "Anna Svensson
+# (M) deltar inte i handläggningen."
+_NAMED_BLOCKS = {"yrkande": "motions", "yrkanden": "motions", "reservation": "reservations",
+                 "reservationer": "reservations", "jav": "conflicts_of_interest"}
+_NAMED_BLOCK_VERB = {"motions": _MOTION_VERB, "reservations": _RESERVATION_VERB, "conflicts_of_interest": _CONFLICT_WORD}
+
+
+def _under_headings(item: Item, lines: list[_Line]) -> None:
+    """Entries naming a person (with party) under a motions, reservation or jäv heading that the verbs missed."""
+    blocks: dict[str, list[str]] = {}
+    current = None
+    for line in lines[1:]:
+        f = line.folded.strip().rstrip(" :")
+        if f in _NAMED_BLOCKS and line.text[:1].isupper():  # not a wrapped "… till förmån för X:s" / "yrkande."
+            current = _NAMED_BLOCKS[f]
+            blocks.setdefault(current, [])
+        elif _STOP.match(f) or _DISTRIBUTION.match(f) or _heading(line):
+            current = None
+        elif current:
+            blocks[current].append(line.text)
+    for field, block in blocks.items():
+        for sentence in _sentences("\n".join(block)):
+            fs = fold_ocr(sentence)
+            if _NAMED_BLOCK_VERB[field].search(fs):
+                continue  # read above
+            names = [" ".join(n.split()) for n in _PERSON_PARTY.findall(sentence)]
+            if not names or not _PERSON_PARTY.match(sentence):
+                continue
+            found = getattr(item, field)
+            if field == "motions":
+                if sentence not in found:
+                    found.append(sentence)
+            else:
+                found += [n for n in names if n not in found]
 
 
 def _reference(doc: DocText, ref: Reference) -> Reference:

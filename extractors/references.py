@@ -31,6 +31,12 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:(?:har|hade)\s+(?:tidigare\s+)?)?(?:behandlat|behandlade|beslutat i|beslutat om|beslutade i)\s+(?:arendet|fragan)"
         r"\s+(?:den\s+)?"
         r"(?P<date>" + DATE + r")\s*,?\s*" + SIGN_AFTER_PROTOCOL + r"\s*(?P<par>\d+)")),
+    # "<body> beslutade den 29 februari 2024, § 22", "<body> godkände planen den 18 januari 2024, § 9": a body's
+    # earlier decision told as a sentence, the verb (and up to three words) between the body and the date
+    ("decided_before", re.compile(
+        r"(?<![a-z])(?:beslutade|godkande|antog|faststallde|tillstyrkte|avstyrkte|yttrade sig)"
+        r"(?:\s+(?!den\b)[a-z0-9-]+){0,3}?\s+(?:den\s+)?"
+        r"(?P<date>" + DATE + r")\s*,?\s*" + SIGN_AFTER_PROTOCOL + r"\s*(?P<par>\d+)")),
     # "(KS 2019-05-15 § 55)", "2019-04-24 § 1039"
     ("date_paragraph", re.compile(r"(?P<date>" + DATE + r")\s*,?\s*" + SIGN + r"\s*(?P<par>\d+)(?![\d-])")),
     # a footnote or list line holding only a paragraph: "³ § 1087", "1) § 12"
@@ -64,8 +70,8 @@ def extract_references(text: str, base: int = 0) -> list[Reference]:
             body = None
             if named:
                 body, start = named
-            elif rule_id == "handled_before":
-                continue
+            elif rule_id in ("handled_before", "decided_before"):
+                continue  # without the body it is only a date and a paragraph, which date_paragraph reads
             when = parse_date(text[m.start("date") : m.end("date")]) if "date" in regex.groupindex else None
             taken.append((m.start(), m.end()))
             found.append(Reference(

@@ -17,6 +17,7 @@ ATTACHMENT_KINDS = frozenset({"letter", "email", "board_message", "tjansteskrive
 # Kinds whose repeated start within a few lines is the same section seen twice (letterhead + heading).
 _MERGE_WINDOW = 20
 _NO_MERGE = frozenset({"paragraph_extract", "minutes_item", "letter"})
+_ITEM_KINDS = frozenset({"paragraph_extract", "minutes_item"})
 
 
 @dataclass(slots=True)
@@ -280,12 +281,13 @@ def segment(doc: DocText) -> list[Section]:
         if recent and s.kind not in _NO_MERGE:
             continue
         merged.append(s)
-    # tables cut a section; the text after a table continues the section it interrupted
+    # tables cut a section; the text after a table continues the section it interrupted.  A table inside a § or
+    # agenda item (a roll-call list, a cost table) is part of that item: cut there, the rest would be a second item.
     for first, last in _table_blocks(lines):
         inside = [s for s in merged if first <= s.line <= last]
         before = [s for s in merged if s.line < first]
         resume = before[-1] if before else None
-        if inside:
+        if inside or (resume and resume.kind in _ITEM_KINDS):
             continue
         merged.append(_Start(first, "table", "table_rows"))
         if last + 1 < len(lines):
