@@ -397,6 +397,9 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
             item.reservations += _people_or_sentence(sentence, "reserver")
         if _CONFLICT_WORD.search(fs) and not re.fullmatch(r"\s*jav\s*:?\s*", fs):
             item.conflicts_of_interest += _people_or_sentence(sentence, "jav")
+        for field_, word in (("notes", _NOTE_WORD), ("statements", _STATEMENT_WORD)):
+            if word.search(fs) and not word.fullmatch(fs.strip(" :")):
+                getattr(item, field_).append(sentence)
     _under_headings(item, lines)
     flat = " ".join(text.split())
     item.motions.sort(key=lambda motion: flat.find(motion))  # in the order they were made
@@ -406,12 +409,19 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
 _MOTION_VERB = re.compile(r"\byrkar\b")
 _RESERVATION_VERB = re.compile(r"reserverar sig|reserverade sig")
 _CONFLICT_WORD = re.compile(r"\bjav\b|\bjaviga?\b")
+_NOTE_WORD = re.compile(r"protokollsanteckning(?:ar|en)?")
+_STATEMENT_WORD = re.compile(r"sarskil(?:t|da) yttranden?(?:de)?")
 # Headings whose entries are motions, reservations or jäv even where a line lacks the verb: "Yrkanden" /
 # "Anna Ek (S): Bifall till motionen.", "Reservation" / "Lina Persson (V), Erik Nilsson (V)", "Jäv" / "Anna Svensson
 # (M) deltar inte i handläggningen."
 _NAMED_BLOCKS = {"yrkande": "motions", "yrkanden": "motions", "reservation": "reservations",
-                 "reservationer": "reservations", "jav": "conflicts_of_interest"}
-_NAMED_BLOCK_VERB = {"motions": _MOTION_VERB, "reservations": _RESERVATION_VERB, "conflicts_of_interest": _CONFLICT_WORD}
+                 "reservationer": "reservations", "jav": "conflicts_of_interest",
+                 "protokollsanteckning": "notes", "protokollsanteckningar": "notes",
+                 "sarskilt yttrande": "statements", "sarskilda yttranden": "statements"}
+_NAMED_BLOCK_VERB = {"motions": _MOTION_VERB, "reservations": _RESERVATION_VERB, "conflicts_of_interest": _CONFLICT_WORD,
+                     "notes": _NOTE_WORD, "statements": _STATEMENT_WORD}
+# Entries kept whole (what was said), not reduced to the people who said it.
+_WHOLE_ENTRIES = frozenset({"motions", "notes", "statements"})
 
 
 def _under_headings(item: Item, lines: list[_Line]) -> None:
@@ -436,7 +446,7 @@ def _under_headings(item: Item, lines: list[_Line]) -> None:
             if not names or not _PERSON_PARTY.match(sentence):
                 continue
             found = getattr(item, field)
-            if field == "motions":
+            if field in _WHOLE_ENTRIES:
                 if sentence not in found:
                     found.append(sentence)
             else:

@@ -7,11 +7,23 @@ plain dicts.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from pathlib import Path
 
-EXTRACTOR_VERSION = "1"
+
+def _extractor_version() -> str:
+    """A digest of the extractors' code and patterns: stored pages are extracted again whenever a rule changes."""
+    root = Path(__file__).resolve().parents[1] / "extractors"
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("*.py"), *root.glob("patterns/*.jsonl")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]  # the width of extractions.extractor_version
+
+
+EXTRACTOR_VERSION = _extractor_version()
 
 
 class FileKind(str, Enum):
@@ -171,6 +183,10 @@ class Item:
     motions: list[str] = field(default_factory=list)
     reservations: list[str] = field(default_factory=list)
     conflicts_of_interest: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Protokollsanteckningar: a member's note entered in the minutes."""
+    statements: list[str] = field(default_factory=list)
+    """Särskilda yttranden: a member's statement beside the decision."""
     distribution: list[str] = field(default_factory=list)
     span: Span | None = None
     rule: str = ""

@@ -74,6 +74,11 @@ def _item(i: dict[str, Any]) -> dict[str, Any]:
         ],
         "motions": i.get("motions") or [],
         "reservations": i.get("reservations") or [],
+        "conflicts_of_interest": i.get("conflicts_of_interest") or [],
+        "notes": i.get("notes") or [],
+        "statements": i.get("statements") or [],
+        "distribution": i.get("distribution") or [],
+        "proposed_by": i.get("proposed_by"),
         "span": _span(i.get("span")),
         "rule": i.get("rule"),
     }

@@ -296,3 +296,25 @@ def test_roll_call_table_name_with_a_particle():
     (vote,) = extract_votes("Omröstning\n" + table)
     assert (vote.yes, vote.no, vote.yes_names, vote.no_names) == (
         2, 1, ["Anna af Klercker (M)", "Bo Lind (S)"], ["Eva Ek (S)"])
+
+
+@pytest.mark.parametrize("name", ["sundsvall_sn_protocol", "sundsvall_sn_ocr_damaged"])
+def test_protocol_notes_and_special_statements_are_kept_whole(name):
+    items = {i.number: i for i in extract(name).items}
+    assert [s.replace("ä", "a") for s in items["88"].notes] == [
+        "Sara Nyberg (V) lamnar en protokollsanteckning om att barnkonsekvensanalys saknas."]
+    assert [s.replace("ä", "a") for s in items["89"].statements] == ["Gunilla Westin (L) lamnar ett sarskilt yttrande."]
+    assert not items["88"].statements and not items["89"].notes
+    assert all("protokollsanteckning" not in d.lower() for i in items.values() for d in i.decisions)
+
+
+def test_notes_and_statements_under_their_headings_without_the_word():
+    (item,) = items_of(
+        "§ 5\nDnr KS 2024/12\nTitel\nBeslut\nKommunstyrelsen beslutar att anta planen.\n"
+        "Protokollsanteckning\nAnna Ek (S): Vi vill se en uppföljning.\n\n"
+        "Särskilda yttranden\nPer Berg (M) och Lisa Holm (KD): Planen saknar en kostnadskalkyl.\n",
+        protocol_body="Kommunstyrelsen",
+    )
+    assert item.notes == ["Anna Ek (S): Vi vill se en uppföljning."]
+    assert item.statements == ["Per Berg (M) och Lisa Holm (KD): Planen saknar en kostnadskalkyl."]
+    assert item.decisions == ["att anta planen."]

@@ -1,0 +1,25 @@
+"""The JSON Lines object of one document (docs: EXPORT.md), built from a real extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractors.document import extract_document
+from models.records import PageMethod, PageText
+from pipeline.export import document_object
+from pipeline.extract import to_jsonable
+
+VARIANTS = Path(__file__).parents[2] / "benchmarks/gold/variants"
+
+
+def test_items_carry_jav_notes_statements_and_distribution_beside_the_contract_keys():
+    text = (VARIANTS / "sundsvall_sn_protocol.txt").read_text(encoding="utf-8")
+    extraction = extract_document([PageText(n, t, PageMethod.TEXT) for n, t in enumerate(text.split("\f"), 1)])
+    obj = document_object("sn.txt", "0" * 64, 1, False, to_jsonable(extraction), [])
+    items = {i["number"]: i for i in obj["items"]}
+    assert {"paragraph", "number", "case_number", "body", "meeting_date", "title", "decision_kind", "decisions",
+            "references", "votes", "reservations"} <= set(items["88"])
+    assert items["88"]["notes"] == ["Sara Nyberg (V) lämnar en protokollsanteckning om att barnkonsekvensanalys saknas."]
+    assert items["89"]["statements"] == ["Gunilla Westin (L) lämnar ett särskilt yttrande."]
+    assert items["88"]["distribution"][:2] == ["Individ- och familjeomsorgen", "Ekonomiavdelningen"]
+    assert items["89"]["conflicts_of_interest"] == ["Ali Rahimi (S)"]
