@@ -47,8 +47,12 @@ _EXTENSION = re.compile(
     re.S,
 )
 _RESPONSE = re.compile(
-    r"meddela\w*|\bsvar\w*|stallningstagande|yttrande|yttra|inkomm\w*|besked|anmal\w*|lamna\w*|rapporter\w*"
+    r"meddela\w*|\bsvar\w*|stallningstagande|yttrande|yttra|inkomm\w*|besked|anmal\w*|lamna\w*"
 )
+# A report on what was done is due on its own date, not an answer to the matter: never compared with the answer's.
+_REPORT = re.compile(r"rapporter\w*|aterrapport\w*|redovis\w*|utvarder\w*")
+# Deadlines about the meeting itself (a member's absence, a substitute's call), not about any matter.
+_MEETING_LOGISTICS = re.compile(r"forhinder|franvaro|ersattare\s+(?:kallas|inkallas)|inkallande av ersattare")
 _TOTAL = re.compile(r"\btotal\w*|sammanlagt|maximalt|\bsumma\b")
 _ANCHOR_ROLES = ("document", "decision", "meeting")
 
@@ -267,7 +271,8 @@ def _clause(folded: str, s: int, e: int, value_start: int, value_end: int, other
 
 
 def date_claims(facts: DocumentFacts, anchors: _Anchors) -> list[Claim]:
-    """Deadlines (`deadline` for a response asked of the reader, `deadline_other` otherwise) and decision dates."""
+    """Deadlines (`deadline` for a response asked of the reader, `deadline_report` for a report of what was done,
+    `deadline_other` otherwise; none for the meeting's own logistics) and decision dates."""
     claims: list[Claim] = []
     starts_by_page: dict[int, list[int]] = {}
     for d in facts.extraction.dates:
@@ -286,7 +291,11 @@ def date_claims(facts: DocumentFacts, anchors: _Anchors) -> list[Claim]:
                 clause = _clause(folded, evidence.start, evidence.end, d.span.start, d.span.end, others)
             else:
                 clause = sentence
-            if _RESPONSE.search(clause):
+            if _MEETING_LOGISTICS.search(clause):
+                continue
+            if _REPORT.search(clause):
+                attribute = "deadline_report"
+            elif _RESPONSE.search(clause):
                 attribute = "deadline"
         claims.append(
             Claim(

@@ -26,7 +26,7 @@ def deadline_before_document(claims: list[Claim]) -> list[Flag]:
     """A deadline earlier than the date the document (or the decision setting it) had reached (DOMAIN.md 2)."""
     flags: list[Flag] = []
     for c in claims:
-        if c.attribute not in ("deadline", "deadline_other") or c.document_date is None:
+        if c.attribute not in ("deadline", "deadline_report", "deadline_other") or c.document_date is None:
             continue
         if c.value >= c.document_date.isoformat() or _PAST_REQUEST.search(fold(c.evidence.quote)):
             continue

@@ -173,3 +173,30 @@ def test_a_yearly_cost_is_not_a_per_capita_claim():
     ]
     doc = facts("d", text, date(2018, 6, 27), amounts=amounts)
     assert [(c.attribute, c.value) for c in amount_claims(doc, _Anchors(doc))] == [("per_capita", 1.95)]
+
+
+def _one_extract(text: str, *deadlines: tuple[str, date]):
+    from models.records import CaseNumber
+
+    doc = facts("x", text, date(2023, 5, 8), dates=[datefact(text, t, v, "deadline") for t, v in deadlines])
+    doc.extraction.case_numbers = [CaseNumber(raw="KS 2023/412", normalised="KS 2023/412")]
+    return doc
+
+
+def test_an_answer_due_and_a_report_due_are_not_one_deadline():
+    text = "Beslutet ska meddelas senast 15/6 2023.\n\n- uppdra åt förvaltningen att rapportera utfallet senast den 30 september 2023."
+    doc = _one_extract(text, ("15/6 2023", date(2023, 6, 15)), ("den 30 september 2023", date(2023, 9, 30)))
+    assert sorted(c.attribute for c in claims_for(doc) if c.attribute.startswith("deadline")) == ["deadline", "deadline_report"]
+    assert [f for f in check([doc]) if f.kind == "conflicting_deadline"] == []
+
+
+def test_two_different_dates_for_the_same_answer_still_conflict():
+    text = "Beslutet ska meddelas senast 15/6 2023.\n\nSvar lämnas till förbundet senast den 30 juni 2023."
+    doc = _one_extract(text, ("15/6 2023", date(2023, 6, 15)), ("den 30 juni 2023", date(2023, 6, 30)))
+    assert [tuple(f.values) for f in check([doc]) if f.kind == "conflicting_deadline"] == [("2023-06-15", "2023-06-30")]
+
+
+def test_a_members_absence_notice_is_no_claim_about_the_matter():
+    text = "Kallelse\n\nFörhinder anmäls till sekreteraren senast den 2 december 2024."
+    doc = _one_extract(text, ("den 2 december 2024", date(2024, 12, 2)))
+    assert [c for c in claims_for(doc) if c.attribute.startswith("deadline")] == []
