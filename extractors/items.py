@@ -17,8 +17,8 @@ from extractors.bodies import (
 from extractors.case_numbers import extract_case_numbers
 from extractors.references import extract_references
 from extractors.segment import strip_noise
-from extractors.text import DocText, fold
-from extractors.votes import extract_votes, fold_ocr
+from extractors.text import DocText, fold, fold_ocr
+from extractors.votes import extract_votes
 from models.records import Item, Meeting, Reference, Section, Span, Vote
 
 

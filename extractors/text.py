@@ -6,6 +6,7 @@ offsets point into the original) and display the original text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -44,6 +45,16 @@ def fold(text: str) -> str:
             low = base if len(base) == 1 else "?"
         out.append(low)
     return "".join(out)
+
+
+# Tesseract without Swedish models reads "ä" as "&" ("J&v", "Avst&r", "&r"); inside or at the edge of a word it is
+# a letter, while a free-standing "&" (a misread "§", "Lund & Co") is not.
+_OCR_AMPERSAND = re.compile(r"(?<=[a-z])&|&(?=[a-z])")
+
+
+def fold_ocr(text: str) -> str:
+    """fold() with OCR's "&" for "ä" read as the letter; same length, so offsets stay valid."""
+    return _OCR_AMPERSAND.sub("a", fold(text))
 
 
 @dataclass(slots=True)

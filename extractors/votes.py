@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.text import fold
+from extractors.text import fold, fold_ocr
 from models.records import Span, Vote
 
 # Roll call: "A (S), B (M) och C (V) röstar Ja (3)."  /  "... avstår från att rösta (5)."
@@ -48,16 +48,6 @@ TABLE_SUM = re.compile(r"^[ \t|]*(?:summa|totalt|antal(?:\s+roster)?|resultat)\b
 _TABLE_NAME = re.compile(r"^[ \t|]*[A-ZÅÄÖÉÜ][\w'’.-]*(?:[ \t]+(?:[a-z]{1,3}[ \t]+)?[A-ZÅÄÖÉÜ][\w'’.-]*)+")
 _TRAILING_PARTY = re.compile(r"^(?P<name>.+?)[ \t|]{2,}(?P<party>[A-ZÅÄÖ]{1,4})$")
 _PARTY_NAME = re.compile(r"[A-ZÅÄÖÉ][^,()]*?\([A-ZÅÄÖa-z]{1,4}\)")
-
-
-# Tesseract without Swedish models reads "ä" as "&" ("J&v", "Avst&r", "&r"); inside or at the edge of a word it is
-# a letter, while a free-standing "&" (a misread "§", "Lund & Co") is not.
-_OCR_AMPERSAND = re.compile(r"(?<=[a-z])&|&(?=[a-z])")
-
-
-def fold_ocr(text: str) -> str:
-    """fold() with OCR's "&" for "ä" read as the letter; same length, so offsets stay valid."""
-    return _OCR_AMPERSAND.sub("a", fold(text))
 
 
 def _names(raw: str) -> list[str]:
