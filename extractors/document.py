@@ -18,7 +18,7 @@ from extractors.periods import extract_periods
 from extractors.references import parse_date
 from extractors.segment import classify, segment, strip_noise
 from extractors.text import DocText, fold
-from models.records import CaseNumber, Extraction, Item, Meeting, PageText, Span
+from models.records import Extraction, Item, Meeting, PageText, Span
 
 log = logging.getLogger(__name__)
 
@@ -133,34 +133,15 @@ def _is_agenda(clean: str, sections) -> bool:
     return first_item is not None and bool(_AGENDA_HEADING.search(fold(clean[: min(first_item, _HEAD_CHARS)])))
 
 
-def _refine_type(doc_type: str, clean: str, sections) -> str:
+def _refine_type(doc_type: str, clean: str, agenda: bool) -> str:
     """Correct the section-based type where the head says otherwise: an agenda has no type in EXPORT.md and
     records no decisions, so "other" rather than "minutes"; a text with no typed section but a letterhead
     reference grid is a letter."""
-    if doc_type == "minutes" and _is_agenda(clean, sections):
+    if doc_type == "minutes" and agenda:
         return "other"
     if doc_type == "other" and _LETTER_REFERENCE.search(fold(clean[:_HEAD_CHARS])):
         return "letter"
     return doc_type
-
-
-# The case-number line under an agenda or minutes item's title ("3. Ekonomisk uppföljning / Dnr BUN 2024/0214").
-_CASE_LINE = re.compile(r"^[ \t]*(?:dnr|diarienr|diarienummer|diariumnummer|arendenr|arendenummer)\b[^\n]*", re.M)
-_CASE_LINE_REACH = 4
-
-
-def _labelled_case_number(doc: DocText, item: Item) -> CaseNumber | None:
-    """The case number on a labelled line among the first lines of an unnumbered (§-less) item."""
-    if item.span is None:
-        return None
-    start = doc.page_starts[doc.page_numbers.index(item.span.page)] + item.span.start
-    end = doc.page_starts[doc.page_numbers.index(item.span.page)] + item.span.end
-    head = "\n".join(doc.text[start:end].splitlines()[:_CASE_LINE_REACH])
-    m = _CASE_LINE.search(fold(head))
-    found = extract_case_numbers(head[m.start() : m.end()]) if m else []
-    if not found:
-        return None
-    return replace(found[0], span=doc.span(start + m.start() + found[0].span.start, start + m.start() + found[0].span.end))
 
 
 def extract_document(pages: list[PageText]) -> Extraction:
@@ -169,7 +150,8 @@ def extract_document(pages: list[PageText]) -> Extraction:
     doc = DocText.from_pages(pages)
     clean = strip_noise(doc.text)
     sections = segment(doc)
-    doc_type = _refine_type(classify(doc, sections), clean, sections)
+    agenda = _is_agenda(clean, sections)
+    doc_type = _refine_type(classify(doc, sections), clean, agenda)
     meetings = extract_meetings(doc, sections)
     for meeting in meetings:
         meeting.span = _page_span(doc, meeting.span)
@@ -198,12 +180,9 @@ def extract_document(pages: list[PageText]) -> Extraction:
 
     minutes_date = _minutes_date(doc, sections) if doc_type == "minutes" else None
     meeting_dates = {d.value for d in extraction.dates if d.role == "meeting"}
-    agenda = _is_agenda(clean, sections)
     # An agenda's items are the business of the one meeting it calls, held by the body it names in its head.
     agenda_body = _head_body(clean, sections, "minutes_item") if agenda else None
     for item in items:
-        if item.paragraph is None and item.case_number is None:
-            item.case_number = _labelled_case_number(doc, item)
         if agenda:
             item.body = item.body or agenda_body
             if item.meeting_date is None and len(meeting_dates) == 1:

@@ -19,7 +19,7 @@ from extractors.references import extract_references
 from extractors.segment import strip_noise
 from extractors.text import DocText, fold, fold_ocr
 from extractors.votes import extract_votes
-from models.records import Item, Meeting, Reference, Section, Span, Vote
+from models.records import CaseNumber, Item, Meeting, Reference, Section, Span, Vote
 
 
 @dataclass(slots=True)
@@ -484,6 +484,24 @@ def _continues_title(previous: str, line: str) -> bool:
     return line[:1].islower() and not fold(line).startswith("att ")
 
 
+# The case-number line under a minutes or agenda item's title ("3. Ekonomisk uppföljning / Dnr BUN 2024/0214").
+_CASE_LINE = re.compile(r"^[ \t]*(?:dnr|diarienr|diarienummer|diariumnummer|arendenr|arendenummer)\b[^\n]*", re.M)
+_CASE_LINE_REACH = 4
+
+
+def _labelled_case_number(text: str, base: int) -> CaseNumber | None:
+    """The case number on a labelled line among the first lines of an unnumbered item (document offsets)."""
+    end = -1
+    for _ in range(_CASE_LINE_REACH):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    head = text if end < 0 else text[:end]
+    m = _CASE_LINE.search(fold(head))
+    found = extract_case_numbers(head[m.start() : m.end()], base + m.start()) if m else []
+    return found[0] if found else None
+
+
 def _minutes_item(doc: DocText, section: Section, clean: str) -> Item:
     text = clean[section.start : section.end]
     raw_lines = re.split(r"[\n\f]", text)
@@ -498,6 +516,7 @@ def _minutes_item(doc: DocText, section: Section, clean: str) -> Item:
         title_lines.append(raw.strip())
     title = _ITEM_LABEL.sub("", " ".join(" ".join(title_lines).split()), count=1) or None
     item = Item(number=section.label or "", title=title, rule=section.rule, span=doc.span(section.start, section.end))
+    item.case_number = _labelled_case_number(text, section.start)
     lines = [ln for ln in raw_lines if ln.strip()]
     i = 0
     while i < len(lines):
