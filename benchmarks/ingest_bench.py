@@ -12,13 +12,17 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import argparse  # noqa: E402
 import resource  # noqa: E402
 import shutil  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
+import urllib.request  # noqa: E402
+from collections.abc import Iterator, Sequence  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pdfplumber  # noqa: E402
@@ -99,7 +103,7 @@ def child_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def protokoll_ingest(paths: Sequence[Path], db_dir: Path) -> Run:
+def protokoll_ingest(paths: Sequence[Path], db_dir: Path, env: dict[str, str] | None = None) -> Run:
     """Time `protokoll ingest PATH... --workers 2` into a fresh SQLite database."""
     exe = shutil.which("protokoll") or str(Path(sys.executable).with_name("protokoll"))
     if not Path(exe).exists():
@@ -114,7 +118,7 @@ def protokoll_ingest(paths: Sequence[Path], db_dir: Path) -> Run:
         "sys.stderr.write(p.stderr[-2000:]); sys.exit(p.returncode)"
     )
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
     try:
         peak = int(done.stdout.strip().splitlines()[-1]) / 1024
@@ -165,46 +169,104 @@ def copies_of(pdfs: Sequence[Path], folder: Path, copies: int) -> list[Path]:
     return made
 
 
-def startup_seconds(work: Path) -> float:
-    """Wall time of `protokoll ingest` on one small text file: process, Prefect API, database, extraction."""
+def startup_seconds(work: Path, env: dict[str, str] | None = None, rounds: int = 3) -> float:
+    """Median wall time of `protokoll ingest` on one small text file: process, Prefect API, database, extraction."""
     folder = work / "startup"
     folder.mkdir(exist_ok=True)
     (folder / "one.txt").write_text("Protokoll\n§ 1 Mötets öppnande\n", encoding="utf-8")
-    return protokoll_ingest([folder], work).seconds
+    return statistics.median(protokoll_ingest([folder], work, env).seconds for _ in range(rounds))
 
 
-def ocr_speed(scanned: Path, work: Path, copies: int) -> None:
-    print(f"(b) OCR speed, {WORKERS} workers; the baseline is the tesseract CLI with the same flags on the same page images")
+@contextmanager
+def prefect_server(work: Path) -> Iterator[dict[str, str] | None]:
+    """A `prefect server start` for the run, as a registrar would keep one for daily batches; yields the env that uses it."""
+    prefect = Path(sys.executable).with_name("prefect")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PREFECT_HOME": str(work / "prefect-server"), "PREFECT_UI_ENABLED": "false",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    server = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            yield None
+            return
+        yield {**os.environ, "PREFECT_API_URL": url}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@dataclass
+class Timings:
+    raw: list[float] = field(default_factory=list)
+    ephemeral: list[float] = field(default_factory=list)
+    server: list[float] = field(default_factory=list)
+
+
+def ocr_speed(scanned: Path, work: Path, copies: int, rounds: int) -> None:
+    print(f"(b) OCR speed, {WORKERS} workers; the baseline is the tesseract CLI with the same flags on the same page images.")
+    print(f"    Raw and pipeline runs alternate, {rounds} rounds each; figures are medians.")
     pdfs = sorted(scanned.glob("*.pdf"))
-    startup = startup_seconds(work)
-    print(f"    fixed start-up of `protokoll ingest` (one small text file): {startup:.1f} s")
-    for label, batch in (("scanned samples", pdfs), (f"scanned samples x{copies}", copies_of(pdfs, work / f"x{copies}", copies))):
-        if not batch:
-            continue
-        count = pdf_page_count(batch)
-        # The baseline reads rendered page images; rendering is not timed.
-        images = []
-        for pdf in batch:
-            for i in range(pdf_page_count([pdf])):
-                image = work / "raw" / f"{pdf.stem}-{i:03d}.png"
-                if not image.exists():
-                    image.parent.mkdir(parents=True, exist_ok=True)
-                    render_pdf_page(pdf, i).save(image)
-                images.append(image)
-        raw = raw_tesseract(images)
-        folder = work / f"in-{label.replace(' ', '-')}"
-        folder.mkdir(exist_ok=True)
-        for pdf in batch:
-            shutil.copy2(pdf, folder / pdf.name)
-        run = protokoll_ingest([folder], work)
-        print(f"    {label}: {count} pages")
-        print(f"      raw tesseract CLI      {raw:6.1f} s = {60 * count / raw:5.1f} pages/min")
-        if not run.ok:
-            print(f"      protokoll ingest       unavailable ({run.detail})")
-            continue
-        print(f"      protokoll ingest       {run.seconds:6.1f} s = {60 * count / run.seconds:5.1f} pages/min, peak RSS {run.peak_rss_mb:.0f} MB")
-        print(f"      overhead over raw Tesseract: {100 * (run.seconds - raw) / raw:+.1f} % in all, "
-              f"{100 * (run.seconds - startup - raw) / raw:+.1f} % after the fixed start-up")
+    with prefect_server(work) as server_env:
+        startup = startup_seconds(work)
+        served = startup_seconds(work, server_env) if server_env else None
+        print(f"    fixed start-up of `protokoll ingest` (one small text file): {startup:.1f} s with Prefect's temporary API"
+              + (f", {served:.1f} s with a running Prefect server" if served is not None else ""))
+        for label, batch in (("scanned samples", pdfs), (f"scanned samples x{copies}", copies_of(pdfs, work / f"x{copies}", copies))):
+            if not batch:
+                continue
+            count = pdf_page_count(batch)
+            # The baseline reads rendered page images; rendering is not timed.
+            images = []
+            for pdf in batch:
+                for i in range(pdf_page_count([pdf])):
+                    image = work / "raw" / f"{pdf.stem}-{i:03d}.png"
+                    if not image.exists():
+                        image.parent.mkdir(parents=True, exist_ok=True)
+                        render_pdf_page(pdf, i).save(image)
+                    images.append(image)
+            folder = work / f"in-{label.replace(' ', '-')}"
+            folder.mkdir(exist_ok=True)
+            for pdf in batch:
+                shutil.copy2(pdf, folder / pdf.name)
+            timings = Timings()
+            for _ in range(rounds):
+                timings.raw.append(raw_tesseract(images))
+                run = protokoll_ingest([folder], work)
+                if not run.ok:
+                    print(f"    {label}: protokoll ingest unavailable ({run.detail})")
+                    break
+                timings.ephemeral.append(run.seconds)
+                if server_env:
+                    run = protokoll_ingest([folder], work, server_env)
+                    if run.ok:
+                        timings.server.append(run.seconds)
+            if not timings.ephemeral:
+                continue
+            raw = statistics.median(timings.raw)
+            print(f"    {label}: {count} pages")
+            print(f"      raw tesseract CLI            {raw:6.1f} s = {60 * count / raw:5.1f} pages/min   (runs: {_runs(timings.raw)})")
+            for name, runs, fixed in (("temporary API", timings.ephemeral, startup), ("running server", timings.server, served)):
+                if not runs or fixed is None:
+                    continue
+                median = statistics.median(runs)
+                print(f"      protokoll ingest, {name:14s} {median:6.1f} s = {60 * count / median:5.1f} pages/min   (runs: {_runs(runs)})")
+                print(f"        overhead over raw Tesseract: {100 * (median - raw) / raw:+.1f} % in all, "
+                      f"{100 * (median - fixed - raw) / raw:+.1f} % after the fixed start-up of {fixed:.1f} s")
+
+
+def _runs(values: Sequence[float]) -> str:
+    return ", ".join(f"{v:.1f}" for v in values)
 
 
 def text_speed(pdf_dir: Path, work: Path) -> None:
@@ -242,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=Path, default=SAMPLES)
     parser.add_argument("--copies", type=int, default=4, help="copies of the scanned samples in the larger OCR batch")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating raw/pipeline runs per OCR batch (medians are reported)")
     parser.add_argument(
         "--skip", nargs="*", default=[], choices=["quality", "ocr", "text", "memory"], help="parts to leave out"
     )
@@ -255,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         if "quality" not in args.skip:
             ocr_quality(scanned_pages(samples / "scanned", work))
         if "ocr" not in args.skip:
-            ocr_speed(samples / "scanned", work, args.copies)
+            ocr_speed(samples / "scanned", work, args.copies, args.rounds)
         if "text" not in args.skip:
             text_speed(samples / "pdf", work)
         if "memory" not in args.skip:

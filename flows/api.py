@@ -1,48 +1,164 @@
-"""Prefect's temporary local API, started before a run needs it.
+"""Prefect's temporary local API, started as early as a run can start it.
 
-With no `PREFECT_API_URL`, Prefect starts a server subprocess on a random port
-the first time a flow talks to its API, and gives up for good if that server
-does not answer in time. On a loaded machine one start now and then never
-answers; a registrar's batch should not fail for it, so the start is retried
-on a fresh process and port.
+With no `PREFECT_API_URL`, Prefect would start a server subprocess the first
+time a flow talks to its API: only after this process has imported Prefect's
+whole server package (about 2.5 s on two cores) just to launch it, and it gives
+up for good if that server does not answer in time.
+
+Here the same server (uvicorn serving `prefect.server.api.server:create_app`,
+Prefect's own ephemeral-server command) is launched before Prefect is even
+imported, so it boots on the other core while this process loads the pipeline,
+and a start that never answers is retried on a fresh process and port. The
+flow is then pointed at it with `PREFECT_API_URL` for the run (`api_settings`).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextvars
-from collections.abc import Sequence
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
-#: Seconds to wait for each start: a healthy start takes about 10 s on two cores.
+#: Seconds to wait for each start: a healthy start takes about 4 s on two cores.
 START_TIMEOUTS: tuple[float, ...] = (60, 60, 120)
+#: Environment Prefect gives its own ephemeral server: no UI, ephemeral services only.
+_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
 
 class LocalApiError(RuntimeError):
     """Prefect's temporary local API did not answer after every attempt."""
 
 
-def ensure_local_api(timeouts: Sequence[float] = START_TIMEOUTS) -> str | None:
-    """Start the temporary API unless a server is configured; return its URL (None when `PREFECT_API_URL` is set)."""
-    from prefect.server.api.server import SubprocessASGIServer
+class LocalApi:
+    """One temporary API server process, owned (and stopped at exit) by this process."""
+
+    def __init__(self, port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.port = port
+        self.process = process
+        self.log = log
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def wait(self, timeout: float) -> str | None:
+        """None once the server answers; else why it did not within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                return f"the server process exited with status {self.process.returncode}: {self._log_tail()}"
+            if self.healthy():
+                return None
+            if time.monotonic() >= deadline:
+                return f"no answer after {timeout:g} s"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.unlink(missing_ok=True)
+
+    def _log_tail(self) -> str:
+        try:
+            return " ".join(self.log.read_text(errors="replace").split()[-60:]) or "no output"
+        except OSError:
+            return "no output"
+
+
+_lock = threading.Lock()
+_running: LocalApi | None = None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def launch() -> LocalApi:
+    """Start the server process with Prefect's own ephemeral-server command; do not wait for it."""
+    spec = importlib.util.find_spec("prefect")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalApiError("Prefect is not installed")
+    app_dir = Path(next(iter(spec.submodule_search_locations))).parent
+    port = _free_port()
+    handle, log_name = tempfile.mkstemp(prefix="protokoll-prefect-api-", suffix=".log")
+    command = [
+        sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
+        "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+        "--log-level", "error", "--lifespan", "on",
+    ]
+    with os.fdopen(handle, "wb") as log:
+        process = subprocess.Popen(
+            command, env={**os.environ, **_SERVER_ENV}, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )
+    return LocalApi(port, process, Path(log_name))
+
+
+def _configured() -> bool:
+    """True when Prefect is told to use a server of its own (environment, profile or the caller's context)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        return None
-    errors: list[str] = []
-    for timeout in timeouts:
-        # Prefect's client looks the server up by this same key, so the flow reuses the one started here.
-        server = SubprocessASGIServer()
-        try:
-            server.start(timeout=timeout)  # type: ignore[arg-type]  # a float works: it bounds a sum of 0.1 s steps
-        except RuntimeError as e:
-            errors.append(f"{server.address} after {timeout:g} s: {e}")
-            server.stop()  # ends the process and forgets the instance: the next attempt gets a new port
-            continue
-        return server.api_url
-    raise LocalApiError(
-        "Prefect's temporary local API did not start: " + "; ".join(errors)
-        + ". Set PREFECT_API_URL to a running Prefect server (prefect server start) to avoid it."
-    )
+    return bool(PREFECT_API_URL.value()) or not PREFECT_SERVER_EPHEMERAL_ENABLED.value()
+
+
+def ensure_local_api(timeouts: Sequence[float] = START_TIMEOUTS, *, settled: bool = True) -> str | None:
+    """The temporary API's URL, starting it once per process; None when Prefect is configured to use a server.
+
+    With `settled=False` (the early start) Prefect is not imported to read its profile; a server started
+    then is stopped again by the next settled call if the profile turns out to name a server.
+    """
+    global _running
+    with _lock:
+        if settled and _configured():
+            if _running is not None:
+                _running.stop()
+                _running = None
+            return None
+        if not settled and (os.environ.get("PREFECT_API_URL") or ("prefect.settings" in sys.modules and _configured())):
+            return None
+        if _running is not None and _running.process.poll() is None:
+            return _running.url
+        errors: list[str] = []
+        for timeout in timeouts:
+            server = launch()
+            problem = server.wait(timeout)
+            if problem is None:
+                atexit.register(server.stop)
+                _running = server
+                return server.url
+            errors.append(f"{server.url} {problem}")
+            server.stop()  # the next attempt gets a new process and port
+        raise LocalApiError(
+            "Prefect's temporary local API did not start: " + "; ".join(errors)
+            + ". Set PREFECT_API_URL to a running Prefect server (prefect server start) to avoid it."
+        )
 
 
 def start_local_api_soon(timeouts: Sequence[float] = START_TIMEOUTS) -> Future[str | None]:
@@ -50,12 +166,22 @@ def start_local_api_soon(timeouts: Sequence[float] = START_TIMEOUTS) -> Future[s
 
     Wait on the result before running a flow.
     """
-    # Imported here, on the caller's thread, so that two threads never import Prefect's server at once.
-    from prefect.server.api.server import SubprocessASGIServer  # noqa: F401
-
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefect-api")
     try:
         # The caller's context carries Prefect's settings (a configured server, a test harness) to the thread.
-        return pool.submit(contextvars.copy_context().run, ensure_local_api, timeouts)
+        # Prefect is not imported on this thread (the caller is importing it): the profile is read later.
+        return pool.submit(contextvars.copy_context().run, ensure_local_api, timeouts, settled=False)
     finally:
         pool.shutdown(wait=False)
+
+
+@contextmanager
+def api_settings(url: str | None) -> Iterator[None]:
+    """Point Prefect at `url` for the duration (nothing changes when it is None)."""
+    if url is None:
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        yield

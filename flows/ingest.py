@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.api import ensure_local_api
+from flows.api import api_settings, ensure_local_api
 from models.records import PageText
 from pipeline import extract, ingest
 from pipeline.errors import ProtokollError
@@ -182,11 +182,12 @@ def _result_or_failure(future: PrefectFuture, path: str, settings: Settings):
 
 def run_ingest(paths: list[str], settings: Settings, progress: Progress | None = None) -> list[Outcome]:
     """Run the flow on threads (`settings.workers`) or on the Dask scheduler at `settings.dask_address`."""
-    ensure_local_api()
+    api_url = ensure_local_api()
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner
 
         runner = DaskTaskRunner(address=settings.dask_address)
     else:
         runner = ThreadPoolTaskRunner(max_workers=max(1, settings.workers))
-    return ingest_flow.with_options(task_runner=runner)(paths, settings, progress)
+    with api_settings(api_url):
+        return ingest_flow.with_options(task_runner=runner)(paths, settings, progress)

@@ -74,15 +74,20 @@ def ingest(
     language: Annotated[Optional[str], typer.Option("--language", help="Tesseract language(s), e.g. swe or swe+eng.")] = None,
 ) -> None:
     """Ingest PDFs, images and text files; re-running retries only what failed or changed."""
-    settings = _settings(db, workers=workers, dask_address=dask, ocr_language=language)
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         err_console.print(f"[red]no such file or folder: {', '.join(missing)}[/red]")
         raise typer.Exit(ExitCode.USAGE)
     from flows.api import LocalApiError, start_local_api_soon
 
+    # First of all: the API server boots on the other core while this process opens the database
+    # and loads Prefect and the pipeline (spaCy, pdfplumber, …).
     api = start_local_api_soon()
-    from flows.ingest import run_ingest  # loads the pipeline (spaCy, pdfplumber, …) while the API boots
+    settings = _settings(db, workers=workers, dask_address=dask, ocr_language=language)
+    from flows.ingest import run_ingest
+    from pipeline.extract import warm_up
+
+    warm_up()
 
     columns = (TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:

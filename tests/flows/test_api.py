@@ -68,3 +68,65 @@ def test_background_start_sees_the_callers_prefect_settings(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environ, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "None"
+
+
+def _run(code: str, tmp_path: Path, **env: str) -> str:
+    environ = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    environ.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", **env)
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environ, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_the_early_start_does_not_load_prefects_server_in_this_process(tmp_path):
+    """The server boots in its own process while this one loads the pipeline: importing Prefect's server here costs 2.5 s."""
+    code = (
+        "import json, sys, httpx\n"
+        "from flows.api import start_local_api_soon\n"
+        "url = start_local_api_soon().result(timeout=200)\n"
+        "print(json.dumps({'url': url, 'health': httpx.get(url + '/health').status_code,\n"
+        "                  'prefect_loaded': 'prefect' in sys.modules, 'server_loaded': 'prefect.server.api.server' in sys.modules}))\n"
+    )
+    found = json.loads(_run(code, tmp_path))
+    assert found["health"] == 200
+    assert found["prefect_loaded"] is False and found["server_loaded"] is False
+
+
+def test_a_flow_runs_against_the_early_server_and_it_stops_at_exit(tmp_path):
+    code = (
+        "import json\n"
+        "from prefect import flow\n"
+        "from prefect.settings import PREFECT_API_URL\n"
+        "from flows.api import api_settings, ensure_local_api, start_local_api_soon, _running\n"
+        "early = start_local_api_soon().result(timeout=200)\n"
+        "url = ensure_local_api()\n"
+        "@flow\n"
+        "def seen() -> str:\n"
+        "    return PREFECT_API_URL.value()\n"
+        "with api_settings(url):\n"
+        "    inside = seen()\n"
+        "import flows.api as api\n"
+        "print(json.dumps({'early': early, 'url': url, 'inside': inside, 'pid': api._running.process.pid}))\n"
+    )
+    found = json.loads(_run(code, tmp_path))
+    assert found["early"] == found["url"] == found["inside"]
+    # The process is gone once the interpreter has exited (atexit stop).
+    assert not Path(f"/proc/{found['pid']}").exists() or "zombie" in Path(f"/proc/{found['pid']}/status").read_text().lower()
+
+
+def test_a_server_named_in_the_prefect_profile_replaces_the_early_one(tmp_path):
+    """The early start cannot read Prefect's profile; the settled call does, and stops the server it need not have started."""
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text('active = "site"\n[profiles.site]\nPREFECT_API_URL = "http://127.0.0.1:9/api"\n', encoding="utf-8")
+    code = (
+        "import json\n"
+        "import flows.api as api\n"
+        "early = api.start_local_api_soon().result(timeout=200)\n"
+        "process = api._running.process\n"
+        "settled = api.ensure_local_api()\n"
+        "print(json.dumps({'early': early, 'settled': settled, 'exit': process.poll()}))\n"
+    )
+    found = json.loads(_run(code, tmp_path, PREFECT_PROFILES_PATH=str(profiles)))
+    assert found["early"].startswith("http://127.0.0.1:")
+    assert found["settled"] is None
+    assert found["exit"] is not None
