@@ -11,6 +11,7 @@ from extractors.amounts import extract_amounts
 from extractors.bodies import is_body_name, normalise_body
 from extractors.case_numbers import extract_case_numbers, unique_case_numbers
 from extractors.dates import document_date, extract_dates
+from extractors.entities import extract_entities
 from extractors.items import extract_items, protocol_body_for
 from extractors.meetings import extract_meetings
 from extractors.municipality import detect_municipality
@@ -174,6 +175,7 @@ def extract_document(pages: list[PageText]) -> Extraction:
     extraction.dates = _localise(doc, extract_dates(clean, 0, extraction.date))
     extraction.periods = _localise(doc, extract_periods(clean, 0))
     extraction.amounts = _localise(doc, extract_amounts(clean, 0))
+    extraction.entities = extract_entities(doc)
     found = detect_municipality(doc.text)
     if found:
         extraction.municipality, extraction.municipality_code = found

@@ -33,19 +33,27 @@ class Rule:
         return self.data.get(key, default)
 
 
+def read_lines(name: str) -> list[tuple[int, dict]]:
+    """(line number, object) for every line of `patterns/<name>.jsonl` but blanks and "//" comments."""
+    path = PATTERN_DIR / f"{name}.jsonl"
+    rows: list[tuple[int, dict]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            rows.append((number, json.loads(line)))
+        except json.JSONDecodeError as e:
+            raise PatternFileError(f"{path.name}:{number}: not JSON ({e})") from e
+    return rows
+
+
 @lru_cache(maxsize=None)
 def load_rules(name: str) -> tuple[Rule, ...]:
     """Compile `patterns/<name>.jsonl`; raise PatternFileError on a bad line, duplicate id or missing group."""
     path = PATTERN_DIR / f"{name}.jsonl"
     fragments: dict[str, str] = {}
     rows: list[tuple[int, dict]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("//"):
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise PatternFileError(f"{path.name}:{number}: not JSON ({e})") from e
+    for number, row in read_lines(name):
         if not isinstance(row.get("id"), str) or not isinstance(row.get("pattern"), str):
             raise PatternFileError(f"{path.name}:{number}: needs string 'id' and 'pattern'")
         if row.get("fragment"):

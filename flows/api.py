@@ -177,11 +177,17 @@ def start_local_api_soon(timeouts: Sequence[float] = START_TIMEOUTS) -> Future[s
 
 @contextmanager
 def api_settings(url: str | None) -> Iterator[None]:
-    """Point Prefect at `url` for the duration (nothing changes when it is None)."""
+    """Point Prefect at the temporary API `url` for the duration (nothing changes when it is None).
+
+    Flow-run heartbeats are off there: they let a long-lived server mark crashed runs, and a temporary API
+    dies with its run, while the heartbeat thread's one-second sleeps hold up the end of every run.
+    """
     if url is None:
         yield
         return
+    import prefect.settings
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings(updates={PREFECT_API_URL: url}):
+    heartbeat = prefect.settings.PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+    with temporary_settings(updates={PREFECT_API_URL: url, heartbeat: None}):
         yield

@@ -140,6 +140,21 @@ class CaseNumber:
 
 
 @dataclass(slots=True)
+class Entity:
+    """A municipality, deciding body (organ) or other organisation the text names.
+
+    `value` is the canonical form: the municipality's four-digit code, the body's name in base form
+    ("Kommunstyrelsens" -> "Kommunstyrelsen"), the organisation's name.
+    """
+
+    label: str  # municipality | body | organisation
+    text: str
+    value: str
+    rule: str = ""
+    span: Span | None = None
+
+
+@dataclass(slots=True)
 class Reference:
     """A pointer to another protocol or decision ("protokollsutdrag 2019-04-29 § 1034")."""
 
@@ -283,4 +298,5 @@ class Extraction:
     dates: list[DateFact] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
     extractor_version: str = EXTRACTOR_VERSION

@@ -87,7 +87,8 @@ def ingest(
     from flows.ingest import run_ingest
     from pipeline.extract import warm_up
 
-    warm_up()
+    if not api.done():
+        warm_up()  # free while the API boots; with a running server the first extraction loads them instead
 
     columns = (TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:

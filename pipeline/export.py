@@ -84,6 +84,28 @@ def _item(i: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _entities(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The municipalities, bodies and organisations a document names, one entry per value, in order of first mention."""
+    from models.municipalities import registry
+
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in entities:
+        entry = grouped.get((e["label"], e["value"]))
+        if entry is None:
+            name = e["value"]
+            if e["label"] == "municipality" and e["value"] in registry().by_code:
+                name = registry().by_code[e["value"]].name
+            entry = grouped[(e["label"], e["value"])] = {
+                "label": e["label"], "value": e["value"], "name": name, "mentions": 0, "pages": [],
+                "first": {"text": e["text"], "span": _span(e.get("span")), "rule": e.get("rule")},
+            }
+        entry["mentions"] += 1
+        page = (e.get("span") or {}).get("page")
+        if page is not None and page not in entry["pages"]:
+            entry["pages"].append(page)
+    return list(grouped.values())
+
+
 def document_object(
     path: str, sha256: str, page_count: int, ocr: bool, data: dict[str, Any] | None, flags: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -119,6 +141,7 @@ def document_object(
             }
             for a in data.get("amounts") or []
         ],
+        "entities": _entities(data.get("entities") or []),
         "flags": flags,
     }
 

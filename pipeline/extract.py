@@ -38,9 +38,8 @@ def to_jsonable(value: Any) -> Any:
 
 
 def warm_up() -> None:
-    """Load the extractors and dateparser's Swedish data now, as a run does while it waits for its orchestrator.
-
-    Otherwise the first document's extraction pays for them (about 0.3 s) while its pages compete with OCR.
+    """Load the extractors (spaCy's pipeline, dateparser's Swedish data) now, as a run does while it waits for its
+    orchestrator: otherwise the first document's extraction pays for them (about 1.5 s) while other pages are in OCR.
     """
     from extractors.document import extract_document
     from models.records import PageMethod, PageText

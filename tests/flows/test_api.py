@@ -100,16 +100,18 @@ def test_a_flow_runs_against_the_early_server_and_it_stops_at_exit(tmp_path):
         "from flows.api import api_settings, ensure_local_api, start_local_api_soon, _running\n"
         "early = start_local_api_soon().result(timeout=200)\n"
         "url = ensure_local_api()\n"
+        "from prefect.settings import get_current_settings\n"
         "@flow\n"
-        "def seen() -> str:\n"
-        "    return PREFECT_API_URL.value()\n"
+        "def seen() -> list:\n"
+        "    return [PREFECT_API_URL.value(), get_current_settings().flows.heartbeat_frequency]\n"
         "with api_settings(url):\n"
-        "    inside = seen()\n"
+        "    inside, heartbeat = seen()\n"
         "import flows.api as api\n"
-        "print(json.dumps({'early': early, 'url': url, 'inside': inside, 'pid': api._running.process.pid}))\n"
+        "print(json.dumps({'early': early, 'url': url, 'inside': inside, 'heartbeat': heartbeat, 'pid': api._running.process.pid}))\n"
     )
     found = json.loads(_run(code, tmp_path))
     assert found["early"] == found["url"] == found["inside"]
+    assert found["heartbeat"] is None  # nobody watches a temporary API for crashed runs
     # The process is gone once the interpreter has exited (atexit stop).
     assert not Path(f"/proc/{found['pid']}").exists() or "zombie" in Path(f"/proc/{found['pid']}/status").read_text().lower()
 

@@ -23,3 +23,17 @@ def test_items_carry_jav_notes_statements_and_distribution_beside_the_contract_k
     assert items["89"]["statements"] == ["Gunilla Westin (L) lämnar ett särskilt yttrande."]
     assert items["88"]["distribution"][:2] == ["Individ- och familjeomsorgen", "Ekonomiavdelningen"]
     assert items["89"]["conflicts_of_interest"] == ["Ali Rahimi (S)"]
+
+
+def test_entities_are_listed_once_per_value_with_mentions_and_pages():
+    pages = ["Sundsvalls kommun\nSocialnämnden", "Socialnämndens beslut skickas till Kommunstyrelsen.\nSocialnämnden"]
+    extraction = extract_document([PageText(n, t, PageMethod.TEXT) for n, t in enumerate(pages, 1)])
+    obj = document_object("sn.txt", "0" * 64, 2, False, to_jsonable(extraction), [])
+    entities = {(e["label"], e["value"]): e for e in obj["entities"]}
+    assert list(entities) == [("municipality", "2281"), ("body", "Socialnämnden"), ("body", "Kommunstyrelsen")]
+    assert entities[("municipality", "2281")]["name"] == "Sundsvall"
+    social = entities[("body", "Socialnämnden")]
+    assert (social["mentions"], social["pages"]) == (3, [1, 2])
+    first = social["first"]
+    assert (first["text"], first["rule"]) == ("Socialnämnden", "body_noun")
+    assert (first["span"]["page"], first["span"]["start"], first["span"]["end"]) == (1, 18, 31)
