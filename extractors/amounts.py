@@ -38,6 +38,13 @@ RANGE_LOW = re.compile(
     r"(?P<low>\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?P<link>-|och)\s*\Z"
 )
 
+# The currency code in front of the number, as in financial tables and letters in English style: "SEK 2 400 000",
+# "MSEK 12,5", "TSEK 300".  A number that a unit word follows is read by AMOUNT instead.
+PREFIXED = re.compile(
+    rf"{APPROX}(?<![\w-])(?P<code>sek|msek|tsek|ksek)[ \u00a0]*{SIGN}{NUMBER}(?![\d,]|[ \u00a0]\d|\s*(?:{_UNIT}))"
+)
+_CODE_MULTIPLIER = {"sek": 1.0, "msek": 1e6, "tsek": 1e3, "ksek": 1e3}
+
 PER_CAPITA = re.compile(r"\A\s*(?:/\s*|per\s+)(?:invanare|inv\b\.?|capita)")
 PER_YEAR = re.compile(r"\A\s*(?:/\s*|per\s+|om\s+)(?:ar|aret|arligen)\b|\A\s*arligen\b|\A\s*/\s*ar\b")
 
@@ -117,8 +124,29 @@ def extract_amounts(text: str, base: int = 0) -> list[Amount]:
                 rule=rule,
             )
         )
+    amounts.extend(_prefixed_amounts(text, folded, base))
     amounts.extend(_table_amounts(text, folded, base))
     amounts.sort(key=lambda a: a.span.start)
+    return amounts
+
+
+def _prefixed_amounts(text: str, folded: str, base: int) -> list[Amount]:
+    """Amounts written with the currency code first: "SEK 2 400 000", "ca MSEK 12,5"."""
+    amounts: list[Amount] = []
+    for m in PREFIXED.finditer(folded):
+        per, end = _per(folded, m.end())
+        rule = "amount.sek+code_first" + ("+approx" if m["approx"] else "") + (f"+per_{per}" if per else "")
+        amounts.append(
+            Amount(
+                text=text[m.start():end].strip(),
+                value=round(_number(m["number"]) * _CODE_MULTIPLIER[m["code"]] * (-1 if m["sign"] else 1), 6),
+                unit="SEK",
+                approximate=bool(m["approx"]),
+                per=per,
+                span=Span(page=0, start=base + m.start(), end=base + end),
+                rule=rule,
+            )
+        )
     return amounts
 
 

@@ -113,6 +113,17 @@ def _meeting_for(docs: list[DocumentFacts], body: str | None, day) -> Meeting | 
     return None
 
 
+def _recused_members(meeting: Meeting, item) -> int:
+    """Voting members present at the item who are named for jäv on it ("Ali Rahimi (S)" matches "Ali Rahimi")."""
+    named = {person_key(name.split("(")[0]) for name in item.conflicts_of_interest}
+    return sum(
+        1
+        for a in meeting.attendance
+        if a.role == "member" and (item.paragraph is None or not a.paragraphs or item.paragraph in a.paragraphs)
+        and person_key(a.name) in named
+    )
+
+
 @rule(RULES, "vote_count_mismatch", "warning", input="facts")
 def vote_count_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
     """Named roll-call list vs stated count; yes + no + abstain above the voting members present (DOMAIN.md 9)."""
@@ -141,13 +152,17 @@ def vote_count_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
                 if meeting is None:
                     continue
                 present = voting_present(meeting, item.paragraph)
-                if present and cast > present:
+                # A member with a conflict of interest (jäv) takes no part in the decision (KL 6:28).
+                recused = _recused_members(meeting, item)
+                voting = present - recused
+                if present and cast > voting:
+                    detail = f" ({present} present, {recused} disqualified by jäv)" if recused else ""
                     flags.append(
                         Flag(
                             kind="vote_count_mismatch",
                             severity="warning",
-                            message=f"§ {item.number}: {cast} votes cast but only {present} voting members present.",
-                            values=[f"{cast} votes", f"{present} present"],
+                            message=f"§ {item.number}: {cast} votes cast but only {voting} voting members could vote{detail}.",
+                            values=[f"{cast} votes", f"{voting} present" + (f" less {recused} jäv" if recused else "")],
                             evidence=evidence,
                         )
                     )

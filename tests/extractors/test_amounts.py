@@ -32,6 +32,12 @@ def seed(prefix: str) -> str:
         ("minskade från 14,3 % till 7,5 %", [("14,3 %", 14.3, "%", False, None), ("7,5 %", 7.5, "%", False, None)]),
         ("ca 80 procent av kommunerna", [("ca 80 procent", 80.0, "%", True, None)]),
         ("kostar 2 miljarder kronor", [("2 miljarder kronor", 2e9, "SEK", False, None)]),
+        # The currency code in front of the number.
+        ("ett anslag om SEK 2 400 000 för 2024", [("SEK 2 400 000", 2_400_000, "SEK", False, None)]),
+        ("ramen är MSEK 12,5 per år", [("MSEK 12,5 per år", 12_500_000, "SEK", False, "year")]),
+        ("ca TSEK 300", [("ca TSEK 300", 300_000, "SEK", True, None)]),
+        ("underskott SEK -150 000", [("SEK -150 000", -150_000, "SEK", False, None)]),
+        ("SEK 2 400 000 kronor", [("2 400 000 kronor", 2_400_000, "SEK", False, None)]),
         # OCR without diacritics
         ("ungefar 1,95 kr/invanare", [("ungefar 1,95 kr/invanare", 1.95, "SEK", True, "capita")]),
     ],
@@ -42,7 +48,7 @@ def test_amounts(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["år 2019 och 2020", "48009 invånare", "§ 12 och 14", "Kristianstad kommun", "kryssa i rutan"],
+    ["år 2019 och 2020", "48009 invånare", "§ 12 och 14", "Kristianstad kommun", "kryssa i rutan", "SEK-kurs 2024", "i SEK"],
 )
 def test_not_amounts(text):
     assert extract_amounts(text) == []

@@ -100,3 +100,18 @@ def test_substitutes_taking_turns_in_one_seat_are_fine():
         ]
     )
     assert too_many_members([doc]) == []
+
+
+def test_a_member_disqualified_by_jav_cannot_be_among_the_votes():
+    # Five members present, one of them jäv on § 7: five votes cast is one too many.
+    item = _item(Vote(yes=4, no=1, abstain=0))
+    item.conflicts_of_interest = ["Ledamot 2 (S)"]
+    assert [(f.values, f.message) for f in vote_count_mismatch([_doc(_members(5), [item])])] == [
+        (["5 votes", "4 present less 1 jäv"], "§ 7: 5 votes cast but only 4 voting members could vote (5 present, 1 disqualified by jäv).")
+    ]
+
+
+def test_jav_for_someone_not_among_the_members_changes_nothing():
+    item = _item(Vote(yes=4, no=1, abstain=0))
+    item.conflicts_of_interest = ["Någon Annan (M)"]
+    assert vote_count_mismatch([_doc(_members(5), [item])]) == []
