@@ -13,7 +13,7 @@ from extractors.case_numbers import extract_case_numbers, unique_case_numbers
 from extractors.dates import document_date, extract_dates
 from extractors.entities import extract_entities
 from extractors.items import extract_items, protocol_body_for
-from extractors.meetings import extract_meetings
+from extractors.meetings import called_meeting, extract_meetings
 from extractors.municipality import detect_municipality
 from extractors.periods import extract_periods
 from extractors.references import parse_date
@@ -122,24 +122,10 @@ _LETTER_REFERENCE = re.compile(
     r"(?:^|\t|[ ]{2})[ \t]*(?:var|vart|er|ert)\s+(?:referens|ref\.?|beteckning|arendenr|arendenummer|diarienr|diarienummer|dnr)\b",
     re.M,
 )
-# The heading of a notice of meeting (kallelse) and its agenda: items to be dealt with, not a record of decisions.
-_AGENDA_HEADING = re.compile(r"^[ \t#*]*(?:kallelse|foredragningslista|dagordning)\b", re.M)
 
 
-def _is_agenda(clean: str, sections) -> bool:
-    """Numbered items under a "Kallelse" / "Föredragningslista" heading and no minutes header: an agenda."""
-    if any(s.rule == "minutes_header" for s in sections):
-        return False
-    first_item = next((s.start for s in sections if s.kind == "minutes_item"), None)
-    return first_item is not None and bool(_AGENDA_HEADING.search(fold(clean[: min(first_item, _HEAD_CHARS)])))
-
-
-def _refine_type(doc_type: str, clean: str, agenda: bool) -> str:
-    """Correct the section-based type where the head says otherwise: an agenda has no type in EXPORT.md and
-    records no decisions, so "other" rather than "minutes"; a text with no typed section but a letterhead
-    reference grid is a letter."""
-    if doc_type == "minutes" and agenda:
-        return "other"
+def _refine_type(doc_type: str, clean: str) -> str:
+    """A text with no typed section but a letterhead reference grid is a letter."""
     if doc_type == "other" and _LETTER_REFERENCE.search(fold(clean[:_HEAD_CHARS])):
         return "letter"
     return doc_type
@@ -151,9 +137,12 @@ def extract_document(pages: list[PageText]) -> Extraction:
     doc = DocText.from_pages(pages)
     clean = strip_noise(doc.text)
     sections = segment(doc)
-    agenda = _is_agenda(clean, sections)
-    doc_type = _refine_type(classify(doc, sections), clean, agenda)
+    doc_type = _refine_type(classify(doc, sections), clean)
+    agenda = doc_type == "agenda"
     meetings = extract_meetings(doc, sections)
+    if agenda and not meetings:
+        # A kallelse's head describes the meeting it calls: body, time, place, chair and secretary.
+        meetings = [called_meeting(doc, sections)]
     for meeting in meetings:
         meeting.span = _page_span(doc, meeting.span)
         for entry in meeting.attendance:
@@ -183,7 +172,7 @@ def extract_document(pages: list[PageText]) -> Extraction:
     minutes_date = _minutes_date(doc, sections) if doc_type == "minutes" else None
     meeting_dates = {d.value for d in extraction.dates if d.role == "meeting"}
     # An agenda's items are the business of the one meeting it calls, held by the body it names in its head.
-    agenda_body = _head_body(clean, sections, "minutes_item") if agenda else None
+    agenda_body = ((meetings[0].body if len(meetings) == 1 else None) or _head_body(clean, sections, "minutes_item")) if agenda else None
     for item in items:
         if agenda:
             item.body = item.body or agenda_body

@@ -352,6 +352,20 @@ def _minutes_meeting(doc: DocText, heading: re.Match[str], end: int) -> Meeting:
     return meeting
 
 
+def called_meeting(doc: DocText, sections: list[Section]) -> Meeting:
+    """The meeting a kallelse calls, read like a cover from its head (everything before the first agenda item)."""
+    first_item = next((s.start for s in sections if s.kind == "minutes_item"), len(doc.text))
+    meeting = _cover_meeting(doc, 0, first_item)
+    called = _CALLED_BODY.search(fold(doc.text[:first_item]))
+    if called:
+        meeting.body = normalise_body(doc.text[called.start("body") : called.end("body")])
+    return meeting
+
+
+# "Kallelse till sammanträde med Barn- och utbildningsnämnden"
+_CALLED_BODY = re.compile(r"\bsammantrade\s+(?:med|i)\s+(?P<body>[^\n]*?(?:namnden|styrelsen|utskottet|fullmaktige|beredningen))\b")
+
+
 def extract_meetings(doc: DocText, sections: list[Section]) -> list[Meeting]:
     """One Meeting per protocol cover (with its notice and närvarolista) and per set of minutes."""
     folded = fold(doc.text)

@@ -216,7 +216,10 @@ def _marker_starts(lines: list[Line]) -> list[_Start]:
 _AGENDA_TOP = re.compile(r"^[ \t]*(?P<n>\d{1,2})\.[ \t]+(?P<title>\S.{0,98})$")
 _AGENDA_SUB = re.compile(r"^[ \t]*(?P<letter>[a-h])\)[ \t]+\S")
 _AGENDA_COMBINED = re.compile(r"^[ \t]*(?P<n>\d{1,2})[ \t]?(?P<letter>[a-h])[.)][ \t]+\S")
-_MINUTES = re.compile(r"\bminnesanteckningar\b|\bdagordning\b|\bmotets oppnande\b")
+# Heads under which numbered lines are agenda items: minutes, and a kallelse's föredragningslista.
+_MINUTES = re.compile(
+    r"\bminnesanteckningar\b|\bdagordning\b|\bmotets oppnande\b|\bforedragningslista\b|\bkallelse till (?:sammantrade|mote)\b"
+)
 
 
 def _agenda_starts(lines: list[Line], after: int) -> list[_Start]:
@@ -318,9 +321,24 @@ def segment(doc: DocText) -> list[Section]:
 # --- document type and duplicates -------------------------------------------------
 
 
+# The heading of a notice of meeting (kallelse) and its agenda: items to be dealt with, not a record of decisions.
+_AGENDA_HEADING = re.compile(r"^[ \t#*]*(?:kallelse|foredragningslista|dagordning)\b", re.M)
+_AGENDA_HEAD_CHARS = 1500
+
+
+def is_agenda(text: str, sections: list[Section]) -> bool:
+    """Numbered items under a "Kallelse" / "Föredragningslista" heading in the head and no minutes header."""
+    if any(s.rule == "minutes_header" for s in sections):
+        return False
+    first_item = next((s.start for s in sections if s.kind == "minutes_item"), None)
+    return first_item is not None and bool(_AGENDA_HEADING.search(fold(text[: min(first_item, _AGENDA_HEAD_CHARS)])))
+
+
 def classify(doc: DocText, sections: list[Section]) -> str:
-    """doc_type: protocol, protocol_extract, protocol_bundle, letter, minutes, report or other."""
+    """doc_type: protocol, protocol_extract, protocol_bundle, letter, minutes, agenda, report or other."""
     kinds = Counter(s.kind for s in sections)
+    if kinds["minutes_item"] and is_agenda(strip_noise(doc.text), sections):
+        return "agenda"
     extracts = kinds["paragraph_extract"]
     covers = sum(1 for s in sections if s.kind == "protocol_cover" and s.rule != "minutes_header")
     attachments = sum(kinds[k] for k in ATTACHMENT_KINDS)

@@ -69,7 +69,11 @@ def test_letter_to_region_with_reference_grid_amounts_periods_and_deadline():
 
 def test_kallelse_is_an_agenda_of_one_meeting_not_minutes():
     ex = extract("skelleftea_bun_kallelse")
-    assert (ex.doc_type, ex.municipality_code, ex.date) == ("other", "2482", date(2024, 11, 27))
+    assert (ex.doc_type, ex.municipality_code, ex.date) == ("agenda", "2482", date(2024, 11, 27))
+    [called] = ex.meetings
+    assert (called.body, called.date, called.time, called.place, called.chair, called.secretary) == (
+        "Barn- och utbildningsnämnden", date(2024, 12, 4), "13:30", "Stadshuset, sammanträdesrum Kåge", "Maria Lundgren", "Johan Nyström")
+    assert (called.paragraph_range, called.adjusters, called.attendance) == (None, [], [])
     assert [(i.number, i.paragraph, i.case_number.normalised if i.case_number else None) for i in ex.items] == [
         ("1", None, None), ("2", None, None), ("3", None, "BUN 2024/0214"), ("4", None, "BUN 2024/0188"),
         ("5", None, "BUN 2024/0097"), ("6", None, "BUN 2024/0003"), ("7", None, None)]
@@ -219,3 +223,15 @@ def test_reference_grid_without_typed_sections_is_a_letter():
     text = "Vår referens     Er referens     Datum\nAnna Berg        Per Ek          2025-02-10\n\nÄmne\n\nBrödtext.\n"
     ex = extract_document([PageText(1, text, PageMethod.TEXT)])
     assert (ex.doc_type, ex.date) == ("letter", date(2025, 2, 10))
+
+
+def test_a_kallelse_without_a_body_line_names_the_body_it_calls():
+    text = (
+        "UMEÅ KOMMUN\n\nKALLELSE\n2024-05-02\n\nKallelse till sammanträde med Tekniska nämnden\n\n"
+        "Tid: Torsdagen den 16 maj 2024 kl. 08.30\nPlats: Stadshuset\n\nFöredragningslista\n\n"
+        "1. Val av justerare\n\n2. Budgetuppföljning\nDnr TN 2024/0011\n"
+    )
+    ex = extract_document([PageText(number=1, text=text, method=PageMethod.TEXT)])
+    assert ex.doc_type == "agenda"
+    assert [(m.body, m.date, m.time, m.place) for m in ex.meetings] == [("Tekniska nämnden", date(2024, 5, 16), "08:30", "Stadshuset")]
+    assert {(i.body, i.meeting_date) for i in ex.items} == {("Tekniska nämnden", date(2024, 5, 16))}
