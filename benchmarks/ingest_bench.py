@@ -46,6 +46,34 @@ class Run:
     seconds: float
     peak_rss_mb: float
     detail: str = ""
+    first_page: float | None = None
+    """Seconds from the command's start to its first Tesseract page."""
+    ocr_span: float | None = None
+    """Seconds from the first Tesseract page's start to the last one's end."""
+
+
+# Logs when each Tesseract recognition starts and ends (the `--version` probes are not pages).
+_WRAPPER = """#!/bin/sh
+case "$1" in --version|--list-langs) exec {real} "$@";; esac
+start=$(date +%s.%N)
+{real} "$@"
+status=$?
+echo "$start $(date +%s.%N)" >> {log}
+exit $status
+"""
+
+
+@contextmanager
+def timed_tesseract(work: Path) -> Iterator[tuple[dict[str, str], Path]]:
+    """An environment whose `tesseract` is the real one behind a wrapper that logs each page's start and end."""
+    real = shutil.which("tesseract")
+    folder = work / "tesseract-wrapper"
+    folder.mkdir(exist_ok=True)
+    log = folder / "pages.log"
+    wrapper = folder / "tesseract"
+    wrapper.write_text(_WRAPPER.format(real=real, log=log))
+    wrapper.chmod(0o755)
+    yield {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"}, log
 
 
 def normalise(text: str) -> str:
@@ -103,8 +131,12 @@ def child_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def protokoll_ingest(paths: Sequence[Path], db_dir: Path, env: dict[str, str] | None = None) -> Run:
-    """Time `protokoll ingest PATH... --workers 2` into a fresh SQLite database."""
+def protokoll_ingest(paths: Sequence[Path], db_dir: Path, env: dict[str, str] | None = None, pages_log: Path | None = None) -> Run:
+    """Time `protokoll ingest PATH... --workers 2` into a fresh SQLite database (and its OCR phase, given the
+    log of `timed_tesseract`)."""
+    if pages_log is not None:
+        pages_log.unlink(missing_ok=True)
+    wall_start = time.time()
     exe = shutil.which("protokoll") or str(Path(sys.executable).with_name("protokoll"))
     if not Path(exe).exists():
         return Run(False, 0.0, 0.0, "protokoll CLI not installed")
@@ -126,7 +158,14 @@ def protokoll_ingest(paths: Sequence[Path], db_dir: Path, env: dict[str, str] | 
         peak = child_peak_rss_mb()
     # Exit code 1 means some documents failed, which the broken samples are there to cause.
     ok = done.returncode in (0, 1)
-    return Run(ok, seconds, peak, "" if ok else f"exit {done.returncode}: {done.stderr.strip()[-400:]}")
+    first_page = ocr_span = None
+    if pages_log is not None and pages_log.exists():
+        spans = [tuple(map(float, line.split())) for line in pages_log.read_text().splitlines() if line.strip()]
+        if spans:
+            first_page = min(a for a, _ in spans) - wall_start
+            ocr_span = max(b for _, b in spans) - min(a for a, _ in spans)
+    detail = "" if ok else f"exit {done.returncode}: {done.stderr.strip()[-400:]}"
+    return Run(ok, seconds, peak, detail, first_page, ocr_span)
 
 
 def raw_tesseract(images: Sequence[Path], language: str = "swe") -> float:
@@ -209,19 +248,20 @@ def prefect_server(work: Path) -> Iterator[dict[str, str] | None]:
 @dataclass
 class Timings:
     raw: list[float] = field(default_factory=list)
-    ephemeral: list[float] = field(default_factory=list)
-    server: list[float] = field(default_factory=list)
+    ephemeral: list[Run] = field(default_factory=list)
+    server: list[Run] = field(default_factory=list)
 
 
 def ocr_speed(scanned: Path, work: Path, copies: int, rounds: int) -> None:
     print(f"(b) OCR speed, {WORKERS} workers; the baseline is the tesseract CLI with the same flags on the same page images.")
     print(f"    Raw and pipeline runs alternate, {rounds} rounds each; figures are medians.")
     pdfs = sorted(scanned.glob("*.pdf"))
-    with prefect_server(work) as server_env:
+    with prefect_server(work) as server_env, timed_tesseract(work) as (wrapped_env, pages_log):
         startup = startup_seconds(work)
         served = startup_seconds(work, server_env) if server_env else None
         print(f"    fixed start-up of `protokoll ingest` (one small text file): {startup:.1f} s with Prefect's temporary API"
               + (f", {served:.1f} s with a running Prefect server" if served is not None else ""))
+        medians: list[Timings] = []
         for label, batch in (("scanned samples", pdfs), (f"scanned samples x{copies}", copies_of(pdfs, work / f"x{copies}", copies))):
             if not batch:
                 continue
@@ -240,17 +280,18 @@ def ocr_speed(scanned: Path, work: Path, copies: int, rounds: int) -> None:
             for pdf in batch:
                 shutil.copy2(pdf, folder / pdf.name)
             timings = Timings()
+            medians.append(timings)
             for _ in range(rounds):
                 timings.raw.append(raw_tesseract(images))
-                run = protokoll_ingest([folder], work)
+                run = protokoll_ingest([folder], work, wrapped_env, pages_log)
                 if not run.ok:
                     print(f"    {label}: protokoll ingest unavailable ({run.detail})")
                     break
-                timings.ephemeral.append(run.seconds)
+                timings.ephemeral.append(run)
                 if server_env:
-                    run = protokoll_ingest([folder], work, server_env)
+                    run = protokoll_ingest([folder], work, {**server_env, "PATH": wrapped_env["PATH"]}, pages_log)
                     if run.ok:
-                        timings.server.append(run.seconds)
+                        timings.server.append(run)
             if not timings.ephemeral:
                 continue
             raw = statistics.median(timings.raw)
@@ -259,10 +300,31 @@ def ocr_speed(scanned: Path, work: Path, copies: int, rounds: int) -> None:
             for name, runs, fixed in (("temporary API", timings.ephemeral, startup), ("running server", timings.server, served)):
                 if not runs or fixed is None:
                     continue
-                median = statistics.median(runs)
-                print(f"      protokoll ingest, {name:14s} {median:6.1f} s = {60 * count / median:5.1f} pages/min   (runs: {_runs(runs)})")
+                median = statistics.median(r.seconds for r in runs)
+                print(f"      protokoll ingest, {name:14s} {median:6.1f} s = {60 * count / median:5.1f} pages/min   (runs: {_runs([r.seconds for r in runs])})")
                 print(f"        overhead over raw Tesseract: {100 * (median - raw) / raw:+.1f} % in all, "
                       f"{100 * (median - fixed - raw) / raw:+.1f} % after the fixed start-up of {fixed:.1f} s")
+                spans = [r for r in runs if r.ocr_span is not None and r.first_page is not None]
+                if spans:
+                    span = statistics.median(r.ocr_span for r in spans)
+                    first = statistics.median(r.first_page for r in spans)
+                    tail = statistics.median(r.seconds - r.first_page - r.ocr_span for r in spans)
+                    print(f"        OCR phase (first page read to last): {span:6.1f} s, {100 * (span - raw) / raw:+.1f} % over raw Tesseract; "
+                          f"first page starts after {first:.1f} s, the run ends {tail:.1f} s after the last")
+        _marginal(medians)
+
+
+def _marginal(batches: Sequence[Timings]) -> None:
+    """Per-page overhead from the difference between the two batch sizes, where every fixed cost cancels out."""
+    if len(batches) != 2 or not batches[0].raw or not batches[1].raw:
+        return
+    small, large = batches
+    extra_raw = statistics.median(large.raw) - statistics.median(small.raw)
+    print("    per-page overhead (the larger batch minus the smaller: fixed costs cancel out)")
+    for name, a, b in (("temporary API", small.ephemeral, large.ephemeral), ("running server", small.server, large.server)):
+        if a and b and extra_raw > 0:
+            extra = statistics.median(r.seconds for r in b) - statistics.median(r.seconds for r in a)
+            print(f"      {name:14s} {100 * (extra - extra_raw) / extra_raw:+.1f} %  ({extra:.1f} s for pages raw Tesseract reads in {extra_raw:.1f} s)")
 
 
 def _runs(values: Sequence[float]) -> str:

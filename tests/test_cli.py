@@ -87,3 +87,7 @@ def test_console_script_end_to_end(folder, tmp_path):
     listing = subprocess.run([str(exe), "summary", "--db", db], capture_output=True, text=True, env=env, timeout=120)
     assert listing.returncode == 0, listing.stderr
     assert "minnes.txt" in listing.stdout
+    # The command leaves with os._exit after its exit handlers: the status and the error output still arrive.
+    usage = subprocess.run([str(exe), "ingest", str(tmp_path / "missing"), "--db", db], capture_output=True, text=True, env=env, timeout=120)
+    assert usage.returncode == 2
+    assert "no such file or folder" in usage.stderr
