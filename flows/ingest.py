@@ -7,7 +7,8 @@ runner: threads on one machine (`--workers`), or a Dask cluster (`--dask`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -105,11 +106,43 @@ class _Batch:
             self.progress.document_done(outcome)
 
 
+class _PageQueue:
+    """OCR pages waiting for a worker, at most `window` in flight (None: all at once, as on a Dask cluster).
+
+    A thread pool runs tasks in the order they were submitted: with every page submitted up front, a finished
+    document's store and extraction would wait behind all of them and the batch would end with every
+    extraction in a row. With the pages fed in as workers free up, they run while OCR goes on.
+    """
+
+    def __init__(self, settings: Settings, window: int | None) -> None:
+        self.settings = settings
+        self.window = window
+        self.waiting: deque[tuple[PreparedDocument, int]] = deque()
+        self.in_flight: dict[PrefectFuture, str] = {}
+
+    def add(self, doc: PreparedDocument) -> None:
+        self.waiting.extend((doc, number) for number in doc.ocr_pages)
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while self.waiting and (self.window is None or len(self.in_flight) < self.window):
+            doc, number = self.waiting.popleft()
+            self.in_flight[ocr_page.submit(doc, number, self.settings)] = doc.path
+
+    def completed(self) -> Iterator[tuple[PrefectFuture, str]]:
+        """(future, document path) of each page as it is read, feeding the next page in first."""
+        while self.in_flight:
+            future = next(as_completed(list(self.in_flight)))
+            path = self.in_flight.pop(future)
+            self._top_up()
+            yield future, path
+
+
 def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[str]:
     """Read, OCR, store and extract `files`; return those deferred as copies of a file read in this round."""
     progress = batch.progress
-    pending: dict[str, tuple[PreparedDocument, list[PrefectFuture]]] = {}
-    page_futures: dict[PrefectFuture, str] = {}
+    pending: dict[str, PreparedDocument] = {}
+    pages = _PageQueue(settings, None if settings.dask_address else max(1, settings.workers))
     first_path: dict[str, str] = {}
     deferred: list[str] = []
 
@@ -125,40 +158,38 @@ def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[s
             deferred.append(result.path)
             continue
         first_path[result.sha256] = result.path
-        futures = [ocr_page.submit(result, n, settings) for n in result.ocr_pages]
-        pending[result.path] = (result, futures)
-        page_futures.update({f: result.path for f in futures})
+        pending[result.path] = result
+        pages.add(result)
         if progress:
-            progress.add_pages(len(result.pages) + len(futures))
+            progress.add_pages(len(result.pages) + len(result.ocr_pages))
             for _ in result.pages:
                 progress.page_done()
 
-    # Each document is stored and extracted as soon as its last page is read, while other pages are still
-    # in OCR: the batch ends with the last page, not with every extraction queued behind it.
+    # Each document is stored and extracted as soon as its last page is read, while other pages are still in OCR.
     finishing: dict[PrefectFuture, str] = {}
 
-    def finish(doc: PreparedDocument, pages: list[PageText]) -> None:
-        future = finish_document.submit(doc, pages, settings)
+    def finish(doc: PreparedDocument, read: list[PageText]) -> None:
+        future = finish_document.submit(doc, read, settings)
         finishing[future] = doc.path
         batch.extracting.append(extract_stored.submit(future, settings))
 
     results: dict[str, list[PageText]] = {}
-    for path, (doc, futures) in pending.items():
-        if not futures:
+    for doc in pending.values():
+        if not doc.ocr_pages:
             finish(doc, [])
     failed_paths: set[str] = set()
-    for future, path in _completed(page_futures):
+    for future, path in pages.completed():
         if progress:
             progress.page_done()
         page = future.result(raise_on_failure=False)
         if isinstance(page, BaseException):
             if path not in failed_paths:
                 failed_paths.add(path)
-                batch.done(ingest.fail_document(path, page, settings, pending[path][0].sha256))
+                batch.done(ingest.fail_document(path, page, settings, pending[path].sha256))
             continue
         results.setdefault(path, []).append(page)
-        if len(results[path]) == len(pending[path][1]) and path not in failed_paths:
-            finish(pending[path][0], results[path])
+        if len(results[path]) == len(pending[path].ocr_pages) and path not in failed_paths:
+            finish(pending[path], results[path])
 
     for future, path in _completed(finishing):
         outcome = _result_or_failure(future, path, settings)
@@ -188,6 +219,7 @@ def run_ingest(paths: list[str], settings: Settings, progress: Progress | None =
 
         runner = DaskTaskRunner(address=settings.dask_address)
     else:
-        runner = ThreadPoolTaskRunner(max_workers=max(1, settings.workers))
+        # One thread beyond the OCR workers stores and extracts finished documents while pages are read.
+        runner = ThreadPoolTaskRunner(max_workers=max(1, settings.workers) + 1)
     with api_settings(api_url):
         return ingest_flow.with_options(task_runner=runner)(paths, settings, progress)
