@@ -93,7 +93,7 @@ def _organisation(text: str) -> str:
     if known:
         return known
     words = text.split(" ")
-    if words[-1].endswith("s") and words[-1] != "län" and (len(words) == 2 and words[0] == "Region" or fold(words[-1]).endswith(("styrelsens", "kassans", "myndighetens", "verkets", "kollegiets", "formedlingens"))):
+    if words[-1].endswith("s") and words[-1] != "län" and (words[0] == "Region" or fold(words[-1]).endswith(("styrelsens", "kassans", "myndighetens", "verkets", "kollegiets", "formedlingens"))):
         words[-1] = words[-1][:-1]
     return " ".join(words)
 

@@ -58,6 +58,13 @@ def test_bodies_in_base_form(text, expected):
         ("Sveriges kommuner och regioner (SKR)", [("organisation", "Sveriges kommuner och regioner", "SKR"), ("organisation", "SKR", "SKR")]),
         ("SKL:s styrelse", [("organisation", "SKL:s", "SKL")]),
         ("i samarbete med Region Värmlands kansli", [("organisation", "Region Värmlands", "Region Värmland")]),
+        ("Region Västra Götaland och Region Jämtland Härjedalen", [
+            ("organisation", "Region Västra Götaland", "Region Västra Götaland"),
+            ("organisation", "Region Jämtland Härjedalen", "Region Jämtland Härjedalen")]),
+        ("Region Örebro län", [("organisation", "Region Örebro län", "Region Örebro län")]),
+        ("Region Västra Götalands yttrande", [("organisation", "Region Västra Götalands", "Region Västra Götaland")]),
+        # A table of contacts: "Halland/Region" ends a cell and a person's name starts the next.
+        ("Halland/Region Maria Nilsson Kontakt regional nivå", []),
         ("Socialstyrelsens föreskrifter", [("organisation", "Socialstyrelsens", "Socialstyrelsen")]),
         ("Länsstyrelsen i Dalarnas län", [("organisation", "Länsstyrelsen i Dalarnas län", "Länsstyrelsen i Dalarnas län")]),
         ("anmälan till Inspektionen för vård och omsorg", [("organisation", "Inspektionen för vård och omsorg", "IVO")]),
