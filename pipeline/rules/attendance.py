@@ -7,7 +7,7 @@ from models.records import AttendanceEntry, Meeting
 from pipeline.link import same_body
 from pipeline.rules import Rule, rule
 from pipeline.rules._evidence import person_key, record_evidence
-from pipeline.rules.procedure import seats, voting_present
+from pipeline.rules.procedure import seats, voting_members, voting_present
 
 RULES: dict[str, Rule] = {}
 
@@ -92,7 +92,7 @@ def too_many_members(docs: list[DocumentFacts]) -> list[Flag]:
                 continue
             where = "the whole meeting" if paragraph is None else f"§ {paragraph}"
             when = f" {m.date.isoformat()}" if m.date else ""
-            voting = [a for a in m.attendance if a.role == "member" and (paragraph is None or not a.paragraphs or paragraph in a.paragraphs)]
+            voting = voting_members(m, paragraph)
             flags.append(
                 Flag(
                     kind="too_many_members",
@@ -116,12 +116,7 @@ def _meeting_for(docs: list[DocumentFacts], body: str | None, day) -> Meeting | 
 def _recused_members(meeting: Meeting, item) -> int:
     """Voting members present at the item who are named for jäv on it ("Ali Rahimi (S)" matches "Ali Rahimi")."""
     named = {person_key(name.split("(")[0]) for name in item.conflicts_of_interest}
-    return sum(
-        1
-        for a in meeting.attendance
-        if a.role == "member" and (item.paragraph is None or not a.paragraphs or item.paragraph in a.paragraphs)
-        and person_key(a.name) in named
-    )
+    return sum(1 for a in voting_members(meeting, item.paragraph) if person_key(a.name) in named)
 
 
 @rule(RULES, "vote_count_mismatch", "warning", input="facts")

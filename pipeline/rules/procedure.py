@@ -19,7 +19,7 @@ from functools import lru_cache
 import holidays
 
 from models.claims import DocumentFacts, Evidence, Flag
-from models.records import Meeting
+from models.records import AttendanceEntry, Meeting
 from pipeline.rules import Rule, rule
 from pipeline.rules._evidence import person_key, record_evidence
 
@@ -131,13 +131,17 @@ def seats(m: Meeting) -> int:
     return len(names)
 
 
-def voting_present(m: Meeting, paragraph: int | None = None) -> int:
+def voting_members(m: Meeting, paragraph: int | None = None) -> list[AttendanceEntry]:
     """Voting members (beslutande) present, at one § when given."""
-    return sum(
-        1
-        for a in m.attendance
+    return [
+        a for a in m.attendance
         if a.role == "member" and (paragraph is None or not a.paragraphs or paragraph in a.paragraphs)
-    )
+    ]
+
+
+def voting_present(m: Meeting, paragraph: int | None = None) -> int:
+    """How many voting members (beslutande) are present, at one § when given."""
+    return len(voting_members(m, paragraph))
 
 
 @rule(RULES, "quorum", "warning", input="facts")
