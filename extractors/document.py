@@ -137,7 +137,7 @@ def extract_document(pages: list[PageText]) -> Extraction:
     doc = DocText.from_pages(pages)
     clean = strip_noise(doc.text)
     sections = segment(doc)
-    doc_type = _refine_type(classify(doc, sections), clean)
+    doc_type = _refine_type(classify(doc, sections, clean), clean)
     agenda = doc_type == "agenda"
     meetings = extract_meetings(doc, sections)
     if agenda and not meetings:

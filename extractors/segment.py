@@ -334,10 +334,12 @@ def is_agenda(text: str, sections: list[Section]) -> bool:
     return first_item is not None and bool(_AGENDA_HEADING.search(fold(text[: min(first_item, _AGENDA_HEAD_CHARS)])))
 
 
-def classify(doc: DocText, sections: list[Section]) -> str:
-    """doc_type: protocol, protocol_extract, protocol_bundle, letter, minutes, agenda, report or other."""
+def classify(doc: DocText, sections: list[Section], clean: str | None = None) -> str:
+    """doc_type: protocol, protocol_extract, protocol_bundle, letter, minutes, agenda, report or other.
+
+    `clean` is the document's `strip_noise` text when the caller already has it."""
     kinds = Counter(s.kind for s in sections)
-    if kinds["minutes_item"] and is_agenda(strip_noise(doc.text), sections):
+    if kinds["minutes_item"] and is_agenda(strip_noise(doc.text) if clean is None else clean, sections):
         return "agenda"
     extracts = kinds["paragraph_extract"]
     covers = sum(1 for s in sections if s.kind == "protocol_cover" and s.rule != "minutes_header")
