@@ -119,10 +119,14 @@ def launch() -> LocalApi:
     return LocalApi(port, process, Path(log_name))
 
 
-def _configured() -> bool:
-    """True when Prefect is told to use a server of its own (environment, profile or the caller's context)."""
+def _configured(read_profile: bool = True) -> bool:
+    """True when Prefect is told to use a server of its own (environment, profile or the caller's context).
+
+    Without `read_profile` Prefect's settings are consulted only if something has imported them already."""
     if os.environ.get("PREFECT_API_URL"):
         return True
+    if not read_profile and "prefect.settings" not in sys.modules:
+        return False
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     return bool(PREFECT_API_URL.value()) or not PREFECT_SERVER_EPHEMERAL_ENABLED.value()
@@ -136,12 +140,10 @@ def ensure_local_api(timeouts: Sequence[float] = START_TIMEOUTS, *, settled: boo
     """
     global _running
     with _lock:
-        if settled and _configured():
+        if _configured(read_profile=settled):
             if _running is not None:
                 _running.stop()
                 _running = None
-            return None
-        if not settled and (os.environ.get("PREFECT_API_URL") or ("prefect.settings" in sys.modules and _configured())):
             return None
         if _running is not None and _running.process.poll() is None:
             return _running.url
