@@ -10,6 +10,7 @@ import os
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import argparse  # noqa: E402
+import re  # noqa: E402
 import resource  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
@@ -22,7 +23,7 @@ import urllib.request  # noqa: E402
 from collections.abc import Iterator, Sequence  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass, field, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pdfplumber  # noqa: E402
@@ -50,17 +51,72 @@ class Run:
     """Seconds from the command's start to its first Tesseract page."""
     ocr_span: float | None = None
     """Seconds from the first Tesseract page's start to the last one's end."""
+    cpu: float | None = None
+    """CPU seconds of the command and every process it waited for (Tesseract, a temporary API)."""
+    tesseract_cpu: float | None = None
+    """CPU seconds of the Tesseract processes alone."""
+    idle: float | None = None
+    """Worker-seconds of the OCR phase in which fewer than `WORKERS` Tesseract processes ran."""
+    server_cpu: float | None = None
+    """CPU seconds a running Prefect server spent during the run (None with a temporary API)."""
+
+    @property
+    def beside(self) -> float | None:
+        """CPU seconds spent outside Tesseract: the pipeline's own work and Prefect's."""
+        if self.cpu is None or self.tesseract_cpu is None:
+            return None
+        return self.cpu - self.tesseract_cpu + (self.server_cpu or 0.0)
 
 
-# Logs when each Tesseract recognition starts and ends (the `--version` probes are not pages).
+# Logs when each Tesseract recognition starts and ends, and its CPU time: the second line of `times`, the
+# shell's children's user and system time, run in this shell (a pipe or $(...) would ask a subshell).
+# The `--version` probes are not pages.
 _WRAPPER = """#!/bin/sh
 case "$1" in --version|--list-langs) exec {real} "$@";; esac
 start=$(date +%s.%N)
 {real} "$@"
 status=$?
-echo "$start $(date +%s.%N)" >> {log}
+end=$(date +%s.%N)
+times > {log}.$$
+{{ read -r _ _; read -r user system; }} < {log}.$$
+rm -f {log}.$$
+echo "$start $end $user $system" >> {log}
 exit $status
 """
+_TIMES = re.compile(r"(?:(\d+)m)?([\d.]+)s")
+
+
+def _shell_seconds(text: str) -> float:
+    """`times` output ("0m4.170000s") in seconds."""
+    m = _TIMES.fullmatch(text)
+    return 60 * int(m.group(1) or 0) + float(m.group(2)) if m else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpan:
+    start: float
+    end: float
+    cpu: float
+
+
+def read_pages_log(log: Path) -> list[PageSpan]:
+    spans = []
+    for line in log.read_text().splitlines():
+        fields = line.split()
+        if len(fields) >= 2:
+            cpu = sum(_shell_seconds(f) for f in fields[2:4])
+            spans.append(PageSpan(float(fields[0]), float(fields[1]), cpu))
+    return spans
+
+
+def idle_worker_seconds(spans: Sequence[PageSpan], workers: int = WORKERS) -> float:
+    """Worker-seconds between the first page's start and the last one's end in which a worker ran no Tesseract."""
+    events = sorted([(s.start, 1) for s in spans] + [(s.end, -1) for s in spans])
+    idle, running, last = 0.0, 0, events[0][0] if events else 0.0
+    for moment, change in events:
+        idle += max(0, workers - running) * (moment - last)
+        running, last = running + change, moment
+    return idle
 
 
 @contextmanager
@@ -146,30 +202,34 @@ def protokoll_ingest(paths: Sequence[Path], db_dir: Path, env: dict[str, str] | 
     probe = (
         "import resource, subprocess, sys;"
         "p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+        "r = resource.getrusage(resource.RUSAGE_CHILDREN); print(r.ru_utime + r.ru_stime, r.ru_maxrss);"
         "sys.stderr.write(p.stderr[-2000:]); sys.exit(p.returncode)"
     )
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
     try:
-        peak = int(done.stdout.strip().splitlines()[-1]) / 1024
+        cpu_text, rss_text = done.stdout.strip().splitlines()[-1].split()
+        cpu, peak = float(cpu_text), int(rss_text) / 1024
     except (IndexError, ValueError):
-        peak = child_peak_rss_mb()
+        cpu, peak = None, child_peak_rss_mb()
     # Exit code 1 means some documents failed, which the broken samples are there to cause.
     ok = done.returncode in (0, 1)
-    first_page = ocr_span = None
+    first_page = ocr_span = tesseract_cpu = idle = None
     if pages_log is not None and pages_log.exists():
-        spans = [tuple(map(float, line.split())) for line in pages_log.read_text().splitlines() if line.strip()]
+        spans = read_pages_log(pages_log)
         if spans:
-            first_page = min(a for a, _ in spans) - wall_start
-            ocr_span = max(b for _, b in spans) - min(a for a, _ in spans)
+            first_page = min(s.start for s in spans) - wall_start
+            ocr_span = max(s.end for s in spans) - min(s.start for s in spans)
+            tesseract_cpu = sum(s.cpu for s in spans)
+            idle = idle_worker_seconds(spans)
     detail = "" if ok else f"exit {done.returncode}: {done.stderr.strip()[-400:]}"
-    return Run(ok, seconds, peak, detail, first_page, ocr_span)
+    return Run(ok, seconds, peak, detail, first_page, ocr_span, cpu, tesseract_cpu, idle)
 
 
-def raw_tesseract(images: Sequence[Path], language: str = "swe") -> float:
-    """Seconds for the `tesseract` CLI to read `images`, two processes at a time, with the pipeline's own flags."""
+def raw_tesseract(images: Sequence[Path], language: str = "swe") -> tuple[float, float]:
+    """Seconds and CPU seconds for the `tesseract` CLI to read `images`, two processes at a time, with the
+    pipeline's own flags."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
     def one(image: Path) -> None:
@@ -180,10 +240,13 @@ def raw_tesseract(images: Sequence[Path], language: str = "swe") -> float:
             env=env,
         )
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with ThreadPoolExecutor(WORKERS) as pool:
         list(pool.map(one, images))
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def pdf_page_count(paths: Sequence[Path]) -> int:
@@ -217,7 +280,7 @@ def startup_seconds(work: Path, env: dict[str, str] | None = None, rounds: int =
 
 
 @contextmanager
-def prefect_server(work: Path) -> Iterator[dict[str, str] | None]:
+def prefect_server(work: Path) -> Iterator[tuple[dict[str, str], subprocess.Popen[bytes]] | None]:
     """A `prefect server start` for the run, as a registrar would keep one for daily batches; yields the env that uses it."""
     prefect = Path(sys.executable).with_name("prefect")
     with socket.socket() as sock:
@@ -239,7 +302,7 @@ def prefect_server(work: Path) -> Iterator[dict[str, str] | None]:
         else:
             yield None
             return
-        yield {**os.environ, "PREFECT_API_URL": url}
+        yield {**os.environ, "PREFECT_API_URL": url}, server
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -248,6 +311,7 @@ def prefect_server(work: Path) -> Iterator[dict[str, str] | None]:
 @dataclass
 class Timings:
     raw: list[float] = field(default_factory=list)
+    raw_cpu: list[float] = field(default_factory=list)
     ephemeral: list[Run] = field(default_factory=list)
     server: list[Run] = field(default_factory=list)
 
@@ -256,7 +320,8 @@ def ocr_speed(scanned: Path, work: Path, copies: int, rounds: int) -> None:
     print(f"(b) OCR speed, {WORKERS} workers; the baseline is the tesseract CLI with the same flags on the same page images.")
     print(f"    Raw and pipeline runs alternate, {rounds} rounds each; figures are medians.")
     pdfs = sorted(scanned.glob("*.pdf"))
-    with prefect_server(work) as server_env, timed_tesseract(work) as (wrapped_env, pages_log):
+    with prefect_server(work) as server, timed_tesseract(work) as (wrapped_env, pages_log):
+        server_env = server[0] if server else None
         startup = startup_seconds(work)
         served = startup_seconds(work, server_env) if server_env else None
         print(f"    fixed start-up of `protokoll ingest` (one small text file): {startup:.1f} s with Prefect's temporary API"
@@ -282,16 +347,20 @@ def ocr_speed(scanned: Path, work: Path, copies: int, rounds: int) -> None:
             timings = Timings()
             medians.append(timings)
             for _ in range(rounds):
-                timings.raw.append(raw_tesseract(images))
+                seconds, cpu = raw_tesseract(images)
+                timings.raw.append(seconds)
+                timings.raw_cpu.append(cpu)
                 run = protokoll_ingest([folder], work, wrapped_env, pages_log)
                 if not run.ok:
                     print(f"    {label}: protokoll ingest unavailable ({run.detail})")
                     break
                 timings.ephemeral.append(run)
-                if server_env:
-                    run = protokoll_ingest([folder], work, {**server_env, "PATH": wrapped_env["PATH"]}, pages_log)
+                if server:
+                    env, process = server
+                    before = process_cpu(process.pid)
+                    run = protokoll_ingest([folder], work, {**env, "PATH": wrapped_env["PATH"]}, pages_log)
                     if run.ok:
-                        timings.server.append(run)
+                        timings.server.append(replace(run, server_cpu=process_cpu(process.pid) - before))
             if not timings.ephemeral:
                 continue
             raw = statistics.median(timings.raw)
@@ -311,7 +380,28 @@ def ocr_speed(scanned: Path, work: Path, copies: int, rounds: int) -> None:
                     tail = statistics.median(r.seconds - r.first_page - r.ocr_span for r in spans)
                     print(f"        OCR phase (first page read to last): {span:6.1f} s, {100 * (span - raw) / raw:+.1f} % over raw Tesseract; "
                           f"first page starts after {first:.1f} s, the run ends {tail:.1f} s after the last")
+                _cpu_line(runs, statistics.median(timings.raw_cpu))
         _marginal(medians)
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_line(runs: Sequence[Run], raw_cpu: float) -> None:
+    """CPU beside Tesseract: on cores that Tesseract keeps busy, every such second delays the batch."""
+    measured = [r for r in runs if r.beside is not None and r.tesseract_cpu and r.idle is not None]
+    if not measured:
+        return
+    beside = statistics.median(r.beside for r in measured)
+    tesseract = statistics.median(r.tesseract_cpu for r in measured)
+    idle = statistics.median(r.idle for r in measured)
+    server = [r.server_cpu for r in measured if r.server_cpu is not None]
+    of_which = f" (of which the Prefect server {statistics.median(server):.1f} s)" if server else ""
+    print(f"        CPU beside Tesseract: {beside:.1f} s{of_which}, {100 * beside / tesseract:.1f} % of Tesseract's "
+          f"{tesseract:.1f} s (raw CLI: {raw_cpu:.1f} s); workers idle during the OCR phase: {idle:.1f} worker-seconds")
 
 
 def _marginal(batches: Sequence[Timings]) -> None:
@@ -324,7 +414,12 @@ def _marginal(batches: Sequence[Timings]) -> None:
     for name, a, b in (("temporary API", small.ephemeral, large.ephemeral), ("running server", small.server, large.server)):
         if a and b and extra_raw > 0:
             extra = statistics.median(r.seconds for r in b) - statistics.median(r.seconds for r in a)
-            print(f"      {name:14s} {100 * (extra - extra_raw) / extra_raw:+.1f} %  ({extra:.1f} s for pages raw Tesseract reads in {extra_raw:.1f} s)")
+            cpu = ""
+            if all(r.beside is not None and r.tesseract_cpu for r in [*a, *b]):
+                beside = statistics.median(r.beside for r in b) - statistics.median(r.beside for r in a)
+                tesseract = statistics.median(r.tesseract_cpu for r in b) - statistics.median(r.tesseract_cpu for r in a)
+                cpu = f"; CPU beside Tesseract {100 * beside / tesseract:+.1f} % of Tesseract's"
+            print(f"      {name:14s} {100 * (extra - extra_raw) / extra_raw:+.1f} %  ({extra:.1f} s for pages raw Tesseract reads in {extra_raw:.1f} s{cpu})")
 
 
 def _runs(values: Sequence[float]) -> str:

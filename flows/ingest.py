@@ -16,6 +16,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows.api import api_settings, ensure_local_api
 from models.records import PageText
@@ -127,7 +128,7 @@ class _PageQueue:
     def _top_up(self) -> None:
         while self.waiting and (self.window is None or len(self.in_flight) < self.window):
             doc, number = self.waiting.popleft()
-            self.in_flight[ocr_page.submit(doc, number, self.settings)] = doc.path
+            self.in_flight[ocr_page.submit(_unwalked(doc, self.settings), number, self.settings)] = doc.path
 
     def completed(self) -> Iterator[tuple[PrefectFuture, str]]:
         """(future, document path) of each page as it is read, feeding the next page in first."""
@@ -142,7 +143,8 @@ def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[s
     """Read, OCR, store and extract `files`; return those deferred as copies of a file read in this round."""
     progress = batch.progress
     pending: dict[str, PreparedDocument] = {}
-    pages = _PageQueue(settings, None if settings.dask_address else max(1, settings.workers))
+    # One page beyond the Tesseract slots (pipeline.ocr.tesseract_slots) is prepared while the others are read.
+    pages = _PageQueue(settings, None if settings.dask_address else max(1, settings.workers) + 1)
     first_path: dict[str, str] = {}
     deferred: list[str] = []
 
@@ -169,7 +171,7 @@ def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[s
     finishing: dict[PrefectFuture, str] = {}
 
     def finish(doc: PreparedDocument, read: list[PageText]) -> None:
-        future = finish_document.submit(doc, read, settings)
+        future = finish_document.submit(_unwalked(doc, settings), _unwalked(read, settings), settings)
         finishing[future] = doc.path
         batch.extracting.append(extract_stored.submit(future, settings))
 
@@ -199,6 +201,13 @@ def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[s
     return deferred
 
 
+def _unwalked(value: Any, settings: Settings) -> Any:
+    """`value` marked so that Prefect does not walk it looking for futures: for a document's pages it would visit
+    every word box, twice a task (about 2 s of CPU in a 36-page batch). Not on Dask: distributed rebuilds the
+    marker, a tuple, as a plain tuple on its way to the worker."""
+    return value if settings.dask_address else quote(value)
+
+
 def _completed(futures: dict[PrefectFuture, str]) -> Iterable[tuple[PrefectFuture, str]]:
     for future in as_completed(list(futures)):
         yield future, futures[future]
@@ -219,7 +228,7 @@ def run_ingest(paths: list[str], settings: Settings, progress: Progress | None =
 
         runner = DaskTaskRunner(address=settings.dask_address)
     else:
-        # One thread beyond the OCR workers stores and extracts finished documents while pages are read.
-        runner = ThreadPoolTaskRunner(max_workers=max(1, settings.workers) + 1)
+        # The OCR pages in hand (workers + 1), and one thread that stores and extracts finished documents meanwhile.
+        runner = ThreadPoolTaskRunner(max_workers=max(1, settings.workers) + 2)
     with api_settings(api_url):
         return ingest_flow.with_options(task_runner=runner)(paths, settings, progress)

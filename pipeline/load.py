@@ -204,13 +204,17 @@ def ocr_page(path: str, kind: FileKind, number: int, settings: Settings) -> Page
     """OCR one page of a PDF or image file; a failure is returned on the page, not raised."""
     from pipeline import ocr
 
+    # On one machine `workers` Tesseract processes at once; a Dask cluster's workers set their own concurrency.
+    slots = None if settings.dask_address else ocr.tesseract_slots(max(1, settings.workers))
     try:
         if kind is FileKind.PDF:
             # Rendered in memory: a PNG round trip costs more than the rendering itself.
             image = ocr.render_pdf_page(Path(path), number - 1, dpi=settings.ocr_dpi)
-            result = ocr.ocr_image(image, settings.ocr_language, dpi=image.info["dpi"][0])
+            result = ocr.ocr_image(image, settings.ocr_language, dpi=image.info["dpi"][0], slots=slots)
         else:
-            result = ocr.ocr_image(Path(path), settings.ocr_language, dpi=settings.ocr_dpi, frame=number - 1)
+            result = ocr.ocr_image(
+                Path(path), settings.ocr_language, dpi=settings.ocr_dpi, frame=number - 1, slots=slots
+            )
     except OcrError as e:
         return PageText(number=number, text="", method=PageMethod.OCR, error=f"{e.code}: {e.message}")
     return PageText(

@@ -13,8 +13,10 @@ import os
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import tempfile  # noqa: E402
+import threading  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+from contextlib import AbstractContextManager, contextmanager, nullcontext  # noqa: E402
+from functools import cache  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -57,11 +59,30 @@ class PageGeometry:
     """Measured skew of the upright text in degrees, counter-clockwise positive; undone by rotating by -skew."""
 
 
-def ocr_image(source: Path | Image.Image, language: str = "swe", *, dpi: int = 300, frame: int = 0) -> OcrResult:
+@cache
+def tesseract_slots(count: int) -> threading.BoundedSemaphore:
+    """This process's limit of `count` Tesseract processes at once, shared by every caller that asks for it.
+
+    With one page more in hand than there are slots, a worker renders and straightens its next page while the
+    others' pages are read, and starts Tesseract the moment a slot frees: no core waits for that preparation.
+    """
+    return threading.BoundedSemaphore(count)
+
+
+def ocr_image(
+    source: Path | Image.Image,
+    language: str = "swe",
+    *,
+    dpi: int = 300,
+    frame: int = 0,
+    slots: AbstractContextManager[object] | None = None,
+) -> OcrResult:
     """Read one page image (a file, or an image already in memory) with Tesseract after correcting its orientation and skew.
 
-    Word boxes are in the pixel coordinates of the corrected image (`width` x `height`).
+    Word boxes are in the pixel coordinates of the corrected image (`width` x `height`). Each Tesseract
+    process is run holding `slots` (see `tesseract_slots`); the image work before it is not.
     """
+    slot = slots if slots is not None else nullcontext()
     if isinstance(source, Image.Image):
         image, original = source.convert("L"), None
     else:
@@ -70,16 +91,18 @@ def ocr_image(source: Path | Image.Image, language: str = "swe", *, dpi: int = 3
     geometry = estimate_geometry(image)
     corrected = _correct(image, geometry)
     with _as_file(corrected, original if corrected is image else None) as path:
-        result = _recognise(path, language, dpi)
+        with slot:
+            result = _recognise(path, language, dpi)
         result.rotation, result.skew = geometry.rotation, geometry.skew
         result.width, result.height = corrected.size
         if result.mean_conf >= LOW_CONFIDENCE:
             return result
-        extra = _osd_rotation(path, dpi)
+        with slot:
+            extra = _osd_rotation(path, dpi)
     if not extra:
         return result
     turned = corrected.rotate(extra, expand=True)
-    with _as_file(turned, None) as path:
+    with _as_file(turned, None) as path, slot:
         second = _recognise(path, language, dpi)
     if second.mean_conf <= result.mean_conf:
         return result

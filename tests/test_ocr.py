@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +16,7 @@ from models.records import OcrResult
 from pipeline.errors import OcrError, OcrUnavailableError
 from PIL import Image
 
-from pipeline.ocr import MIN_SKEW, estimate_geometry, ocr_image, render_pdf_page, result_from_data
+from pipeline.ocr import MIN_SKEW, estimate_geometry, ocr_image, render_pdf_page, result_from_data, tesseract_slots
 
 from .conftest import load_generator
 
@@ -190,6 +192,27 @@ def small_page(tmp_path: Path) -> Path:
     path = tmp_path / "small.png"
     page.save(path)
     return path
+
+
+def test_tesseract_runs_only_while_holding_a_slot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three threads, one slot: the pages are prepared at once, but no two Tesseract processes overlap."""
+    generator = load_generator()
+    lines = ["Minnesanteckningar Socialchefsnätverket i Dalarna", "Plats: Stängslet, Myntgatan 2, Falun"]
+    page = generator.draw_page(lines, generator.scan_font()).crop((0, 0, 2480, 500))
+    log = tmp_path / "spans.log"
+    wrapper = tmp_path / "tesseract"
+    wrapper.write_text(
+        f'#!/bin/sh\nstart=$(date +%s.%N)\n{shutil.which("tesseract")} "$@"\nstatus=$?\n'
+        f'echo "$start $(date +%s.%N)" >> {log}\nexit $status\n'
+    )
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(wrapper))
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda _: ocr_image(page, slots=tesseract_slots(1)), range(3)))
+    assert [r.text.split() for r in results] == [" ".join(lines).split()] * 3
+    spans = sorted(tuple(map(float, line.split())) for line in log.read_text().splitlines())
+    assert len(spans) >= 3
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
 
 
 def test_missing_language_data_is_ocr_unavailable(small_page: Path) -> None:
