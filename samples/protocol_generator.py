@@ -7,6 +7,7 @@ failing case is reproduced by its seed alone:
 
     .venv/bin/python samples/protocol_generator.py 1234          # print protocol 1234 and its gold
     .venv/bin/python samples/protocol_generator.py --score 300   # extract 300 protocols and print the scores
+    .venv/bin/python samples/protocol_generator.py --score 100 --pdf --failures   # as text-layer PDFs
 """
 
 from __future__ import annotations
@@ -245,6 +246,43 @@ def _paginate(cover: list[str], items: list[list[str]], numbers: list[int], form
     return out
 
 
+# --- rendering ------------------------------------------------------------------------------------------------
+
+_RUN = re.compile(r"\S+(?: \S+)*")
+FONTS = {
+    "sans": ("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    "serif": ("DejaVuSerif", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
+    "condensed": ("DejaVuSansCondensed", "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf"),
+}
+
+
+def render_pdf(protocol: GeneratedProtocol, path: Path, font: str = "sans", size: float = 10.0) -> Path:
+    """A text-layer PDF of the protocol: each run of words is drawn where its column puts it, so a label column
+    stands beside its value column and a case number right-aligned on its heading line stays on that line."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    name, file = FONTS[font]
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, file))
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    column = size * 0.55
+    leading = size * 1.35
+    for page in protocol.pages:
+        pdf.setFont(name, size)
+        y = height - 60
+        for line in page.split("\n"):
+            for run in _RUN.finditer(line):
+                pdf.drawString(56 + run.start() * column, y, run.group())
+            y -= leading
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
 # --- scoring --------------------------------------------------------------------------------------------------
 
 
@@ -354,24 +392,35 @@ class Score:
         return out
 
 
-def score_seeds(seeds) -> Score:
-    """Generate and extract each seed's protocol as text; the scores over all of them."""
+def score_seeds(seeds, as_pdf: bool = False) -> Score:
+    """Generate and extract each seed's protocol, as text or as a text-layer PDF read by the pipeline's loader
+    (fonts taken in turn); the scores over all of them."""
     sys.path.insert(0, str(ROOT))
+    import tempfile
+
     from extractors.document import extract_document
     from models.records import PageMethod, PageText
 
     score = Score()
-    for seed in seeds:
-        protocol = generate(seed)
-        pages = [PageText(number=n, text=t, method=PageMethod.TEXT) for n, t in enumerate(protocol.pages, start=1)]
-        score.add(protocol, extract_document(pages))
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, seed in enumerate(seeds):
+            protocol = generate(seed)
+            if as_pdf:
+                from pipeline.load import prepare
+                from pipeline.settings import Settings
+
+                pdf = render_pdf(protocol, Path(tmp) / f"{seed}.pdf", font=list(FONTS)[k % len(FONTS)])
+                pages = prepare(pdf, Settings()).pages
+            else:
+                pages = [PageText(number=n, text=t, method=PageMethod.TEXT) for n, t in enumerate(protocol.pages, start=1)]
+            score.add(protocol, extract_document(pages))
     return score
 
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--score"]:
-        count = int(argv[1]) if len(argv) > 1 else 200
-        score = score_seeds(range(count))
+        count = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 200
+        score = score_seeds(range(count), as_pdf="--pdf" in argv)
         print("\n".join(score.lines()))
         if "--failures" in argv:
             print("\n".join(score.failures))
