@@ -67,9 +67,33 @@ class OcrResult:
     height: int = 0
 
 
+class RegionKind(str, Enum):
+    """What a stretch of a page's text is, as its layout shows it."""
+
+    HEADER = "header"  # running page header, repeated at the top of the pages
+    FOOTER = "footer"  # running page footer (page counter, "Justerandes sign", "Utdragsbestyrkande")
+    TABLE = "table"  # rows with cells separated by tabs
+    INDEX_TABLE = "index_table"  # a § index (paragrafförteckning, ärendelista): lists items, never starts one
+    ROTATED = "rotated"  # text not written horizontally (margin e-signature, stamp), read in its own direction
+    MARGIN = "margin"  # text standing outside the page's body
+    HYPHEN = "hyphen"  # a line-end hyphen and the line break after it: removing [start, end) joins the word
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A typed stretch [start, end) of one page's text."""
+
+    kind: RegionKind
+    start: int
+    end: int
+
+
 @dataclass(slots=True)
 class PageText:
-    """The text of one page and how it was obtained."""
+    """The text of one page and how it was obtained.
+
+    `words` are in reading order, each word's text found in `text` in that order; boxes are pixels at the
+    OCR resolution for OCR pages and for text-layer pages alike (PDF points x dpi / 72)."""
 
     number: int
     text: str
@@ -79,6 +103,9 @@ class PageText:
     rotation: int = 0
     skew: float = 0.0
     error: str | None = None
+    regions: list[Region] = field(default_factory=list)
+    #: What a registrar should know about a page that was read ("blank page").
+    note: str | None = None
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 
 Documents are paths; each distinct content (SHA-256 of the bytes) of a path is a
 DocumentVersion, which owns its pages (the durable layer: text, method,
-confidence, word boxes) and its extraction, keyed by extractor version.
+confidence, word boxes, layout regions) and its extraction, keyed by extractor version.
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ class Page(Base):
     rotation: Mapped[int] = mapped_column(Integer, default=0)
     skew: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text)
+    # [[kind, start, end], ...]: typed stretches of the text (running header/footer, table, index table, rotated).
+    regions: Mapped[list[Any] | None] = mapped_column(JsonType)
 
     version: Mapped[DocumentVersion] = relationship(back_populates="pages", lazy="raise")
 

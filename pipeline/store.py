@@ -114,6 +114,7 @@ def save_document(url: str, doc: PreparedDocument, ocr_results: list[PageText]) 
                 rotation=p.rotation,
                 skew=p.skew,
                 error=p.error,
+                regions=[[r.kind.value, r.start, r.end] for r in p.regions] or None,
             )
             for p in pages
         )
@@ -202,7 +203,7 @@ def open_failures(url: str) -> list[FailedDocument]:
 
 def pages_of(url: str, version_id: int) -> list[PageText]:
     """The stored pages of a version, as records (for extraction and re-extraction)."""
-    from models.records import PageMethod, Word
+    from models.records import PageMethod, Region, RegionKind, Word
 
     with session_scope(url) as session:
         rows = session.execute(select(Page).where(Page.version_id == version_id).order_by(Page.number)).scalars().all()
@@ -216,6 +217,7 @@ def pages_of(url: str, version_id: int) -> list[PageText]:
                 rotation=r.rotation,
                 skew=r.skew,
                 error=r.error,
+                regions=[Region(RegionKind(g[0]), g[1], g[2]) for g in (r.regions or [])],
             )
             for r in rows
         ]
