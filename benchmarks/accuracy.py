@@ -298,7 +298,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", nargs="+", type=Path, metavar="PATH",
                         help="score only these gold files or folders (each .json beside its .txt), on text input: "
                              "run it on documents the extractors have not met yet for a first-contact figure")
+    parser.add_argument("--generated", type=int, default=300, metavar="N",
+                        help="score N protocols from samples/protocol_generator.py as text (and N/5 as text-layer PDFs); 0 skips")
+    parser.add_argument("--real", action="store_true",
+                        help="also ingest ../shared/real (when present) through `protokoll ingest` and score it with its scorer")
     args = parser.parse_args(argv)
+
+    print_first_contact()
+    if args.generated and not args.gold:
+        print_generated(args.generated)
+    if args.real and not args.gold:
+        print_real()
 
     text = Tally()
     for name, gold, source in gold_documents(args.gold):
@@ -345,6 +355,54 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         print("\n".join("  - " + m for m in as_scan.misses))
     return 0
+
+
+FIRST_CONTACT = ROOT / "benchmarks/first_contact.json"
+REAL = ROOT.parent / "shared/real"
+
+
+def print_first_contact() -> None:
+    """The figures each document set gave the first time the extractors met it, before any rule was changed for
+    it: the number that says how the extractors meet a municipality they have not seen. Kept, never rewritten."""
+    rows = json.loads(FIRST_CONTACT.read_text(encoding="utf-8"))
+    print("== first contact (benchmarks/first_contact.json: measured before any rule changed for these documents)")
+    width = max(len(r["documents"]) for r in rows)
+    print(f"{'documents':<{width}}  {'measured':<10}  {'items F1':>8}  {'cases':>6}  {'fields':>6}  {'attend.':>7}")
+    for r in rows:
+        cells = [f"{r[k]:.3f}" if isinstance(r.get(k), (int, float)) else "   -  " for k in ("items_f1", "case_recall", "fields", "attendance_f1")]
+        print(f"{r['documents']:<{width}}  {r['measured']:<10}  {cells[0]:>8}  {cells[1]:>6}  {cells[2]:>6}  {cells[3]:>7}")
+
+
+def print_generated(count: int) -> None:
+    """Scores on protocols generated in many templates, as text and as text-layer PDFs read by the loader."""
+    from samples.protocol_generator import score_seeds
+
+    for label, seeds, as_pdf in (("text", range(count), False), ("text-layer PDF", range(max(1, count // 5)), True)):
+        score = score_seeds(seeds, as_pdf=as_pdf)
+        print(f"\n== generated protocols, {len(seeds)} seeds, {label} (samples/protocol_generator.py)")
+        print("\n".join(score.lines()))
+
+
+def print_real() -> None:
+    """The real PDFs of ../shared/real through the whole `protokoll ingest` (OCR included), scored by their scorer."""
+    import subprocess
+    import tempfile
+
+    scorer = REAL.parent / "tools/score_real.py"
+    if not REAL.is_dir() or not scorer.exists():
+        print("\n(../shared/real not present: real documents skipped)")
+        return
+    protokoll = Path(sys.executable).with_name("protokoll")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"sqlite:///{tmp}/real.db"
+        env = dict(os.environ, PREFECT_HOME=f"{tmp}/prefect", PREFECT_LOGGING_LEVEL="WARNING")
+        subprocess.run([str(protokoll), "ingest", *sorted(map(str, REAL.glob("*.pdf"))), "--db", db, "--workers", "2"],
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run([str(protokoll), "export", "--format", "jsonl", "--out", f"{tmp}/real.jsonl", "--db", db],
+                       env=env, stdout=subprocess.DEVNULL, check=True)
+        print("\n== real documents (../shared/real, whole `protokoll ingest`, scored by ../shared/tools/score_real.py)")
+        sys.stdout.flush()
+        subprocess.run([sys.executable, str(scorer), f"{tmp}/real.jsonl", *sorted(map(str, REAL.glob("*.gold.json")))], check=False)
 
 
 if __name__ == "__main__":
