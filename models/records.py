@@ -205,6 +205,9 @@ class Vote:
     no_names: list[str] = field(default_factory=list)
     abstain_names: list[str] = field(default_factory=list)
     span: Span | None = None
+    rule: str = ""
+    confidence: float = 1.0
+    """Below 1 when the parse is partial (names listed differ from the stated count, a list cut short)."""
 
 
 @dataclass(slots=True)
@@ -250,6 +253,9 @@ class AttendanceEntry:
     times: list[tuple[str, str]] = field(default_factory=list)
     municipality: str | None = None
     span: Span | None = None
+    rule: str = ""
+    confidence: float = 1.0
+    """Below 1 when the entry was read in part (a list cut by a page break, a line not fully understood)."""
 
 
 @dataclass(slots=True)
@@ -271,6 +277,9 @@ class Meeting:
     storage_place: str | None = None
     attendance: list[AttendanceEntry] = field(default_factory=list)
     span: Span | None = None
+    rule: str = ""
+    confidence: float = 1.0
+    """Below 1 when the cover refers its attendance elsewhere and no list was found to attach."""
 
 
 @dataclass(slots=True)
