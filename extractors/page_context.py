@@ -1,0 +1,180 @@
+"""Running page headers and footers, and what they say about each page (the page context).
+
+Protocols repeat a header and a footer on every page: the body, "Protokoll nr 4", "Sammanträdesdatum:
+2024-04-25", "Sida 3 av 12" or "3 (14)", "Justerandes sign", "Utdragsbestyrkande", an e-signature reference.
+Such lines are found by their repetition at the top or bottom of the pages (digits ignored, so changing page
+numbers still match), for PDF pages and for text files split by form feeds alike.  Extractors blank them out
+of the flowing text (`segment.strip_noise`) and read from them the page context: the body, protocol number,
+meeting date and printed page x of y, which items without a cover of their own take.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extractors.bodies import is_body_name, normalise_body
+from extractors.references import parse_date
+from extractors.text import PAGE_SEPARATOR, fold
+from models.records import PageText, Region, RegionKind
+
+# How many non-blank lines at the top and at the bottom of a page can be header or footer.
+_EDGE_LINES = 4
+_MAX_RUNNING_CHARS = 100
+# Lines that carry the page's content even when they recur at its edges: § headings (also "§ 77 forts"), case
+# numbers, decision openings and clauses, table rows.
+_CONTENT = re.compile(
+    r"^[ \t]*(?:§|\d+[ \t]*§|att\b)|\b(?:dnr|diarienummer|diarienr|arendenummer|arendenr)\b|\b(?:beslut(?:ade|ar)|foreslar)\b|\t"
+)
+# A printed page counter: "Sida 3 av 12", "3 (14)", "3 av 12", "Sida 3", "- 3 -", a bare "3".
+_COUNTER = re.compile(
+    r"(?:^|[ \t])(?:sida[ \t]+)?(?P<n>\d{1,3})[ \t]*(?:\([ \t]*(?P<of>\d{1,3})[ \t]*\)|av[ \t]+(?P<of2>\d{1,3}))[ \t]*$"
+    r"|^[ \t]*sida[ \t]+(?P<n2>\d{1,3})[ \t]*$|^[ \t]*-?[ \t]*(?P<n3>\d{1,3})[ \t]*-?[ \t]*$"
+)
+_PROTOCOL_NUMBER = re.compile(r"\bprotokoll[ \t]*(?:nr|nummer)\.?[ \t]*(?P<n>\d{1,4})\b")
+_LABELLED_DATE = re.compile(r"\b(?:sammantradesdatum|motesdatum|datum)[ \t]*:?[ \t]*(?P<date>\d{4}-\d{2}-\d{2})\b")
+_ISO_DATE = re.compile(r"(?<![\d-])(?P<date>\d{4}-\d{2}-\d{2})(?![\d-])")
+_PROTOCOL_WORD = re.compile(r"\b(?:sammantrades)?protokoll\b|\bprotokollsutdrag\b")
+
+
+@dataclass(frozen=True, slots=True)
+class RunningLine:
+    """A header or footer line of one page: [start, end) in that page's text."""
+
+    kind: RegionKind  # HEADER or FOOTER
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class PageContext:
+    """What a page's running header and footer say: body (organ), protocol number, meeting date
+    (sammanträdesdatum), the printed page number and page count."""
+
+    page: int
+    body: str | None = None
+    protocol_number: int | None = None
+    meeting_date: date | None = None
+    page_number: int | None = None
+    page_count: int | None = None
+
+
+def _page_lines(text: str) -> list[tuple[int, int]]:
+    """[start, end) of the non-blank lines of one page."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(fold(line).split()))
+
+
+def _edges(lines: list[tuple[int, int]]) -> list[tuple[RegionKind, tuple[int, int]]]:
+    head = lines[:_EDGE_LINES]
+    tail = [ln for ln in lines[-_EDGE_LINES:] if ln not in head]
+    return [(RegionKind.HEADER, ln) for ln in head] + [(RegionKind.FOOTER, ln) for ln in tail]
+
+
+def running_lines(pages: list[str]) -> list[list[RunningLine]]:
+    """For each page text, its header and footer lines: a line at a page's top or bottom whose text (digits
+    ignored) is at an edge of enough pages (two of up to four pages, a fifth of a longer document), or a page
+    counter at an edge of a document of several pages."""
+    edges = [_edges(_page_lines(text)) for text in pages]
+    seen: dict[str, set[int]] = {}
+    for index, (text, found) in enumerate(zip(pages, edges)):
+        for _, (a, b) in found:
+            seen.setdefault(_key(text[a:b]), set()).add(index)
+    need = 2 if len(pages) <= 4 else max(3, math.ceil(len(pages) / 5))
+    out: list[list[RunningLine]] = []
+    for text, found in zip(pages, edges):
+        lines = []
+        for kind, (a, b) in found:
+            line = text[a:b]
+            folded = fold(line)
+            if len(line.strip()) > _MAX_RUNNING_CHARS or _CONTENT.search(folded):
+                continue
+            repeated = len(seen[_key(line)]) >= need
+            counter = len(pages) >= 2 and _COUNTER.search(folded) is not None and len(folded.split()) <= 4
+            if repeated or counter:
+                lines.append(RunningLine(kind, a, b, line))
+        out.append(lines)
+    return out
+
+
+def running_regions(pages: list[str]) -> list[list[Region]]:
+    """Header and footer regions of each page text."""
+    return [[Region(r.kind, r.start, r.end) for r in lines] for lines in running_lines(pages)]
+
+
+def running_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every header and footer line of a document's text (pages joined by form feeds)."""
+    pages = text.split(PAGE_SEPARATOR)
+    spans, base = [], 0
+    for page, lines in zip(pages, running_lines(pages)):
+        spans.extend((base + r.start, base + r.end) for r in lines)
+        base += len(page) + 1
+    return spans
+
+
+def _body_in(line: str) -> str | None:
+    """The deciding body a header line names ("Kommunstyrelsens arbetsutskott Protokoll 2024-03-04")."""
+    words = line.replace("\t", " ").split()
+    for k, word in enumerate(words):
+        if not is_body_name(word.strip(",.:;")):
+            continue
+        first = k
+        # "Arbetsmarknads- och socialnämnden": the name began with the hyphenated words before "och"
+        while first >= 2 and words[first - 1] == "och" and words[first - 2].endswith("-"):
+            first -= 2
+        last = k
+        while last + 1 < len(words) and words[last + 1][:1].islower() and is_body_name(words[last + 1].strip(",.:;")):
+            last += 1
+        return normalise_body(" ".join(words[first : last + 1]))
+    return None
+
+
+def _context(number: int, lines: list[RunningLine]) -> PageContext:
+    context = PageContext(page=number)
+    for line in lines:
+        folded = fold(line.text)
+        if context.body is None and line.kind is RegionKind.HEADER:
+            context.body = _body_in(line.text)
+        if context.protocol_number is None and (m := _PROTOCOL_NUMBER.search(folded)):
+            context.protocol_number = int(m.group("n"))
+        if context.meeting_date is None:
+            m = _LABELLED_DATE.search(folded)
+            if m is None and line.kind is RegionKind.HEADER:
+                m = _ISO_DATE.search(folded)
+            if m:
+                context.meeting_date = parse_date(m.group("date"))
+        if context.page_number is None and (m := _COUNTER.search(folded)) and len(folded.split()) <= 4:
+            context.page_number = int(m.group("n") or m.group("n2") or m.group("n3"))
+            of = m.group("of") or m.group("of2")
+            context.page_count = int(of) if of else None
+    return context
+
+
+def page_contexts(pages: list[PageText]) -> list[PageContext]:
+    """The context of each page, in page order, from its running header and footer lines."""
+    ordered = sorted(pages, key=lambda p: p.number)
+    found = running_lines([p.text for p in ordered])
+    contexts = [_context(p.number, lines) for p, lines in zip(ordered, found)]
+    # A header date belongs to a protocol's header: a lone date at the top of a letter's pages is not a meeting's.
+    protocol = any(_PROTOCOL_WORD.search(fold(line.text)) for lines in found for line in lines)
+    if not protocol:
+        for context, lines in zip(contexts, found):
+            if not any(_LABELLED_DATE.search(fold(line.text)) for line in lines):
+                context.meeting_date = None
+    return contexts
+
+
+def document_regions(pages: list[PageText], kinds: frozenset[RegionKind] | None = None) -> list[Region]:
+    """The pages' regions (optionally of some kinds) in document offsets, pages joined by form feeds as in
+    `extractors.text.DocText.from_pages`."""
+    out, base = [], 0
+    for page in sorted(pages, key=lambda p: p.number):
+        out.extend(Region(r.kind, base + r.start, base + r.end) for r in page.regions if kinds is None or r.kind in kinds)
+        base += len(page.text) + 1
+    return out
