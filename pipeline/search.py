@@ -1,15 +1,25 @@
-"""Full-text search over item titles and decision clauses, one function for both databases.
+"""Full-text search over item titles and decision clauses, one query language for both databases.
 
-SQLite: an FTS5 table (`items_fts`, rowid = items.id) holding Snowball-stemmed
-text, queried with the same stemmer.  PostgreSQL: `to_tsvector('swedish', ...)`
-over `items.search_text` with a GIN index, queried with `websearch_to_tsquery`.
-Both stem with Snowball's Swedish rules, so "kunskapsstyrningen" finds
-"kunskapsstyrning" on either.
+A query is parsed once, here, into a `SearchQuery` and rendered for each database:
+
+    kunskapsstyrning socialtjänst     both words (implicit AND)
+    "gemensam finansiering"           the words next to each other, in that order (a phrase)
+    kommun OR region                  either (OR binds closer than AND: `budget kommun OR region`
+                                      is budget AND (kommun OR region))
+    budget -finansiering              budget but not finansiering (also -"a phrase")
+
+SQLite: an FTS5 table (`items_fts`, rowid = items.id) holding Snowball-stemmed text, queried with
+the same stemmer in FTS5 MATCH syntax.  PostgreSQL: `to_tsvector('swedish', ...)` over
+`items.search_text` with a GIN index, queried with `to_tsquery('swedish', ...)` built from the
+parsed words with `&`, `|`, `!` and `<->`.  Both stem with Snowball's Swedish rules, so
+"kunskapsstyrningen" finds "kunskapsstyrning" on either; both leave out the same common words
+(PostgreSQL's Swedish stop list, below).  The rendered query is always a bound parameter.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
@@ -18,7 +28,51 @@ from sqlalchemy.orm import Session
 
 from models.schema import ItemRecord
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits; an underscore separates words, as it does for PostgreSQL's parser.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Snowball's Swedish stop list, which PostgreSQL's 'swedish' configuration ships as swedish.stop: the
+# server drops these words from a tsquery, so the SQLite query drops them too (tests check the two agree).
+STOP_WORDS = frozenset(
+    """
+    och det att i en jag hon som han på den med var sig för så till är men ett om hade de av icke mig du
+    henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde något från ut när efter upp
+    vi dem vara vad över än dig kan sina här ha mot alla under någon eller allt mycket sedan ju denna själv
+    detta åt utan varit hur ingen mitt ni bli blev oss din dessa några deras blir mina samma vilken er
+    sådan vår blivit dess inom mellan sådant varför varje vilka ditt vem vilket sitta sådana vart dina vars
+    vårt våra ert era vilkas
+    """.split()
+)
+
+
+class SearchSyntaxError(ValueError):
+    """A --text query that searches for nothing (empty, or only common words) or uses '-' inside OR."""
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words that must stand next to each other in this order; a single word is a one-word phrase."""
+
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """Phrases joined by OR: an item matches when it has any of them."""
+
+    phrases: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """Every `required` group must match and no `excluded` group may (implicit AND, leading '-')."""
+
+    required: tuple[AnyOf, ...]
+    excluded: tuple[AnyOf, ...]
+
+
+# A token of the query line: "a phrase" (an unclosed quote runs to the end), or a run without spaces.
+_TOKEN = re.compile(r'(?P<neg>-?)(?:"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+))')
 
 
 @lru_cache(maxsize=1)
@@ -26,9 +80,14 @@ def _stemmer():
     return snowballstemmer.stemmer("swedish")
 
 
+def words(text_: str) -> list[str]:
+    """The lower-cased words of `text_`, as both databases split it."""
+    return [w.lower() for w in _WORD.findall(text_)]
+
+
 def stems(text_: str) -> list[str]:
     """Lower-cased Swedish Snowball stems of the words in `text_`."""
-    return _stemmer().stemWords([w.lower() for w in _WORD.findall(text_)])
+    return _stemmer().stemWords(words(text_))
 
 
 def stemmed_text(text_: str) -> str:
@@ -37,28 +96,104 @@ def stemmed_text(text_: str) -> str:
 
 
 def item_text(title: str | None, clauses: list[str]) -> str:
-    """The searchable text of an item: its title and decision clauses."""
-    return "\n".join([title or "", *clauses]).strip()
+    """The searchable text of an item: the words of its title and decision clauses, separated by spaces.
+
+    Only words are kept so that PostgreSQL's parser sees the tokens the SQLite index stores: on the printed
+    text it would read '2019/KS' as one file-name token and '-2020' as a signed number."""
+    return " ".join(_WORD.findall("\n".join([title or "", *clauses])))
 
 
-def _fts5_query(query: str) -> str | None:
-    """Every stem of the query must occur (AND); each quoted so FTS5 syntax in user input is inert."""
-    terms = [t for t in stems(query) if t]
-    if not terms:
-        return None
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def _phrase(text_: str) -> Phrase | None:
+    """The words of a quoted or bare token, without common words at either end (None when nothing is left)."""
+    found = words(text_)
+    while found and found[0] in STOP_WORDS:
+        found.pop(0)
+    while found and found[-1] in STOP_WORDS:
+        found.pop()
+    return Phrase(tuple(found)) if found else None
 
 
-def match_clause(session: Session, query: str) -> ColumnElement[bool]:
-    """A WHERE clause on ItemRecord that keeps the items matching `query`."""
+def parse(query: str) -> SearchQuery:
+    """The query line as a SearchQuery; raises SearchSyntaxError when it searches for nothing."""
+    required: list[AnyOf] = []
+    excluded: list[AnyOf] = []
+    group: list[tuple[bool, Phrase | None]] = []
+    joining = False
+    groups: list[list[tuple[bool, Phrase | None]]] = []
+    for match in _TOKEN.finditer(query):
+        bare = match.group("bare")
+        if bare == "OR" and not match.group("neg"):
+            joining = bool(group)
+            continue
+        item = (bool(match.group("neg")), _phrase(match.group("phrase") if bare is None else bare))
+        if joining:
+            group.append(item)
+        else:
+            if group:
+                groups.append(group)
+            group = [item]
+        joining = False
+    if group:
+        groups.append(group)
+    for members in groups:
+        if len(members) > 1 and any(negated for negated, _ in members):
+            raise SearchSyntaxError("'-' cannot be used inside OR; write `a OR b -c`")
+        phrases = tuple(dict.fromkeys(p for _, p in members if p is not None))
+        if phrases:
+            (excluded if members[0][0] else required).append(AnyOf(phrases))
+    if not required and not excluded:
+        raise SearchSyntaxError(f"nothing to search for in {query!r} (only common words such as 'och', 'att')")
+    return SearchQuery(tuple(required), tuple(excluded))
+
+
+def _fts5_phrase(phrase: Phrase) -> str:
+    # A phrase in double quotes: FTS5 operators inside it are plain text.
+    return '"' + " ".join(_stemmer().stemWords(list(phrase.words))).replace('"', '""') + '"'
+
+
+def _fts5_group(group: AnyOf) -> str:
+    return "(" + " OR ".join(_fts5_phrase(p) for p in group.phrases) + ")"
+
+
+def to_fts5(query: SearchQuery) -> tuple[str | None, str | None]:
+    """(what must match, what must not) in FTS5 MATCH syntax; FTS5 has no NOT without a left operand, so a
+    query of exclusions only is answered outside MATCH (see `match_clause`)."""
+    positive = " AND ".join(_fts5_group(g) for g in query.required) or None
+    negative = " OR ".join(_fts5_group(g) for g in query.excluded) or None
+    return positive, negative
+
+
+def _ts_word(word: str) -> str:
+    # A quoted lexeme: the words are letters and digits, and the quoting keeps it so whatever they are.
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _ts_group(group: AnyOf) -> str:
+    return "(" + " | ".join("(" + " <-> ".join(_ts_word(w) for w in p.words) + ")" for p in group.phrases) + ")"
+
+
+def to_tsquery(query: SearchQuery) -> str:
+    """The query in PostgreSQL tsquery syntax, for to_tsquery('swedish', ...) which stems each word."""
+    parts = [_ts_group(g) for g in query.required] + ["!" + _ts_group(g) for g in query.excluded]
+    return " & ".join(parts)
+
+
+def _fts5_ids(expression: str):
+    return select(literal_column("rowid")).select_from(text("items_fts")).where(text("items_fts MATCH :fts").bindparams(fts=expression))
+
+
+def match_clause(session: Session, query: str | SearchQuery) -> ColumnElement[bool]:
+    """A WHERE clause on ItemRecord that keeps the items matching `query` (raises SearchSyntaxError)."""
+    parsed = parse(query) if isinstance(query, str) else query
     if session.get_bind().dialect.name == "postgresql":
         # The expression must be the indexed one, word for word, for the GIN index to be used.
-        vector = func.to_tsvector(literal_column("'swedish'::regconfig"), ItemRecord.search_text)
-        return vector.op("@@")(func.websearch_to_tsquery(literal_column("'swedish'::regconfig"), query))
-    fts = _fts5_query(query)
-    if fts is None:
-        return ItemRecord.id.is_(None)
-    return ItemRecord.id.in_(select(literal_column("rowid")).select_from(text("items_fts")).where(text("items_fts MATCH :fts").bindparams(fts=fts)))
+        swedish = literal_column("'swedish'::regconfig")
+        vector = func.to_tsvector(swedish, ItemRecord.search_text)
+        return vector.op("@@")(func.to_tsquery(swedish, to_tsquery(parsed)))
+    positive, negative = to_fts5(parsed)
+    if positive is None:
+        return ItemRecord.id.not_in(_fts5_ids(negative))
+    return ItemRecord.id.in_(_fts5_ids(positive if negative is None else f"({positive}) NOT ({negative})"))
 
 
 def search_items(session: Session, query: str, limit: int | None = None) -> list[int]:

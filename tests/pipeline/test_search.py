@@ -54,3 +54,121 @@ def test_seed_001_kunskapsstyrningen_finds_all_three_items(database_url):
     store(database_url, "001.txt", seed_extraction("001"))
     with session_scope(database_url) as s:
         assert len(search_items(s, "kunskapsstyrningen")) == 3
+
+
+# One query language on both databases: the same items stored in SQLite and in PostgreSQL, the same queries,
+# the same rows (by §) from each, and the rows a reader of the query expects.
+EQUIVALENCE_ITEMS = (
+    ("Gemensam finansiering av kunskapsstyrning", ["Kommunen medverkar i socialtjänstens arbete."]),
+    ("Rapport om kunskapsstyrningen", ["Informationen läggs till handlingarna."]),
+    ("Budget 2020 för kommunen", ["Finansieringen godkänns."]),
+    ("Regionens budget", ["Ärendet återremitteras till förvaltningen."]),
+    ("Finansiering av e-tjänster", ["Dnr 2019/KS 0222 anmäls."]),
+    ("Kommun och region i samverkan", ["Avtalet godkänns."]),
+    ("Val av ombud", []),
+)
+
+SEARCHES = [
+    ("kommun OR finansiering", [1, 3, 5, 6]),
+    ("kommun -finansiering", [6]),
+    ("kommunen finansieringen", [1, 3]),
+    ("-budget", [1, 2, 5, 6, 7]),
+    ("-budget -kommun", [2, 5, 7]),
+    ('"gemensam finansiering"', [1]),
+    ('"finansiering gemensam"', []),
+    ('budget kommun OR regionens', [3, 4]),
+    ('budget -"för kommunen"', [4]),
+    ("e-tjänster", [5]),
+    ('"e-tjänster"', [5]),
+    ("2019/KS", [5]),
+    ("2019", [5]),
+    ("ks", [5]),
+    ('"kommun och region"', [6]),
+    ("och kunskapsstyrning", [1, 2]),
+    ("OR ombud", [7]),
+    ("ombud OR", [7]),
+    ("kunskapsstyrning OR", [1, 2]),
+    ('"; DROP TABLE items; --', []),
+    ("'); DROP TABLE items; --", []),
+    ("kommun & !finansiering | budget", [3]),
+    ("kommun:* <-> region", [6]),
+]
+
+
+@pytest.fixture
+def both_databases(sqlite_url, postgres_url) -> tuple[str, str]:
+    from models.db import upgrade
+
+    extraction = items(*EQUIVALENCE_ITEMS)
+    for url in (sqlite_url, postgres_url):
+        upgrade(url)
+        store(url, "a.pdf", extraction)
+    return sqlite_url, postgres_url
+
+
+def _paragraphs(url: str, query: str) -> list[int]:
+    from models.schema import ItemRecord
+
+    with session_scope(url) as s:
+        return sorted(s.get(ItemRecord, i).paragraph for i in search_items(s, query))
+
+
+def test_the_same_query_finds_the_same_items_on_sqlite_and_postgresql(both_databases):
+    sqlite_url, postgres_url = both_databases
+    found = {query: (_paragraphs(sqlite_url, query), _paragraphs(postgres_url, query)) for query, _ in SEARCHES}
+    assert found == {query: (expected, expected) for query, expected in SEARCHES}
+
+
+@pytest.mark.parametrize(
+    ("query", "fts5", "tsquery"),
+    [
+        ("kommun OR finansiering", ('("kommun" OR "finansiering")', None), "(('kommun') | ('finansiering'))"),
+        ("kommun -finansiering", ('("kommun")', '("finansiering")'), "(('kommun')) & !(('finansiering'))"),
+        ('"Gemensam finansiering" -budget', ('("gemensam finansiering")', '("budget")'), "(('gemensam' <-> 'finansiering')) & !(('budget'))"),
+        ("-budget", (None, '("budget")'), "!(('budget'))"),
+        ('"och kommun och"', ('("kommun")', None), "(('kommun'))"),
+        ('"; DROP TABLE items; --', ('("drop tabl item")', None), "(('drop' <-> 'table' <-> 'items'))"),
+    ],
+)
+def test_a_query_is_parsed_once_and_rendered_for_each_database(query, fts5, tsquery):
+    from pipeline.search import parse, to_fts5, to_tsquery
+
+    parsed = parse(query)
+    assert (to_fts5(parsed), to_tsquery(parsed)) == (fts5, tsquery)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "nothing to search for"),
+        ("   ", "nothing to search for"),
+        ("och att", "nothing to search for"),
+        ('"" -', "nothing to search for"),
+        ("kommun OR -budget", "'-' cannot be used inside OR"),
+    ],
+)
+def test_queries_that_search_for_nothing_are_refused(query, message):
+    from pipeline.search import SearchSyntaxError, parse
+
+    with pytest.raises(SearchSyntaxError, match=message):
+        parse(query)
+
+
+SWEDISH_WORDS = ("kunskapsstyrningen", "nämndens", "finansieringen", "förvaltningen", "återremitteras", "kommunfullmäktiges",
+                 "beslutade", "socialtjänstens", "handlingarna", "ersättare", "sammanträdet", "justerades", "budget", "utskottet",
+                 "protokollet", "beslutet", "ärendet", "mötet", "avtalet", "löst", "gemensamt")
+
+
+def test_stop_words_and_stems_are_postgresqls(postgres_url):
+    """The query drops the words the server drops, and stems as the server stems (Snowball Swedish on both)."""
+    from sqlalchemy import create_engine, text as sql
+
+    from pipeline.search import STOP_WORDS
+
+    engine = create_engine(postgres_url)
+    with engine.connect() as conn:
+        dropped = {w for w in STOP_WORDS if conn.execute(sql("SELECT ts_lexize('swedish_stem', :w)"), {"w": w}).scalar() == []}
+        server_stems = [conn.execute(sql("SELECT ts_lexize('swedish_stem', :w)"), {"w": w}).scalar() for w in SWEDISH_WORDS]
+    engine.dispose()
+    assert dropped == set(STOP_WORDS) and len(STOP_WORDS) == 114
+    assert server_stems == [stems(w) for w in SWEDISH_WORDS]
