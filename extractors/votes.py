@@ -4,37 +4,17 @@ from __future__ import annotations
 
 import re
 
+from extractors.patternfile import load_rules
 from extractors.text import fold, fold_ocr
 from models.records import Span, Vote
 
-# Roll call: "A (S), B (M) och C (V) röstar Ja (3)."  /  "... avstår från att rösta (5)."
-# A list of names may wrap after a comma or "och" ("A (S), B (M) och" / "C (V) röstar Ja (3)").
-_NAME_RUN = r"(?:[^.\n:]*(?:,|\boch)[ \t]*\n)*[^.\n:]*?"
-ROLL_CALL = re.compile(
-    r"(?P<names>" + _NAME_RUN + r")\s*\b(?:rostar|rostade)\s+(?P<choice>ja|nej)\s*\((?P<n>\d+)\)"
-    r"|(?P<anames>" + _NAME_RUN + r")\s*\b(?:avstar|avstod)(?:\s+fran\s+att\s+rosta)?\s*\((?P<an>\d+)\)"
-)
-# "Med 55 Ja-röster mot 6 Nej-röster (och 3 som avstår)", "Med 4 ja-röster mot 1 nej-röst"
-COUNTS = re.compile(
-    r"med\s+(?P<yes>\d+)\s+ja-?\s?rost(?:er)?\s+(?:mot|och)\s+(?P<no>\d+)\s+nej-?\s?rost(?:er)?"
-    r"(?:\s*(?:,|och)\s*(?P<abstain>\d+)\s+(?:ledamoter\s+|ledamot\s+|som\s+)?(?:avstar|avstod|avstaende|nedlagda))?"
-)
-# "Ja för bifall till ..., Nej för avslag ..." (also "Ja-röst för", "Den som vill ... röstar ja")
-PROPOSITION = re.compile(
-    r"(?<![a-z])ja(?:-rost)?\s+for\s+(?P<yes>[^.;\n]+?)\s*[,;]?\s*(?:och\s+)?nej(?:-rost)?\s+for\s+(?P<no>[^.;\n]+)"
-)
-# The chair's count without the words ja/nej: "Omröstning begärs och verkställs. Med 7 röster mot 4 beslutar …",
-# optionally "… och 2 som avstår" / "2 nedlagda".  The first number is the side that carried the decision; it is
-# stored as yes, the way the proposition puts the winning proposal to the Ja side.
-SHORT_COUNTS = re.compile(
-    r"med\s+(?P<yes>\d+)\s+roster\s+mot\s+(?P<no>\d+)(?:\s+roster)?"
-    r"(?:\s*(?:,|och)\s*(?P<abstain>\d+)\s+(?:ledamoter\s+|ledamot\s+|som\s+)?(?:avstar|avstod|avstaende|nedlagda))?"
-)
-# "Den som vill bifalla kommunstyrelsens förslag röstar ja, den som vill bifalla Lina Perssons yrkande röstar nej"
-PROPOSITION_WHO = re.compile(
-    r"den\s+som\s+(?:vill\s+)?(?P<yes>[^.;\n]+?)\s+rostar\s+ja\s*[,;]?\s*(?:och\s+)?"
-    r"den\s+som\s+(?:vill\s+)?(?P<no>[^.;\n]+?)\s+rostar\s+nej"
-)
+_RULES = load_rules("votes")
+COUNTS = [r for r in _RULES if r.get("kind") == "counts"]
+ROLL_CALLS = [r for r in _RULES if r.get("kind") == "roll_call"]
+PROPOSITIONS = [r for r in _RULES if r.get("kind") == "proposition"]
+VOTER_PREFIX = next(r.regex for r in _RULES if r.get("kind") == "voter_prefix")
+# Below this a vote is a partial read: its names and its count disagree and the list did not parse cleanly.
+PARTIAL = 0.5
 OMROSTNING = re.compile(r"^[ \t]*omrostning(?:sresultat)?\b.*$", re.M)
 
 # A roll call printed as a table ("Ledamot  Ja  Nej  Avstår", then one member a line with a mark in one column), as
@@ -50,13 +30,45 @@ _TRAILING_PARTY = re.compile(r"^(?P<name>.+?)[ \t|]{2,}(?P<party>[A-ZÅÄÖ]{1,4
 _PARTY_NAME = re.compile(r"[A-ZÅÄÖÉ][^,()]*?\([A-ZÅÄÖa-z]{1,4}\)")
 
 
-def _names(raw: str) -> list[str]:
-    """Names from a roll-call list: "A (S), B (M) och C (V)" -> ["A (S)", "B (M)", "C (V)"]."""
-    with_party = [" ".join(n.split()) for n in _PARTY_NAME.findall(raw)]
-    if with_party:
-        return [re.sub(r"^(?:och|samt)\s+", "", n) for n in with_party]
-    parts = re.split(r",|\s+och\s+", raw)
-    return [p.strip() for p in parts if p.strip()]
+_PARTICLE = r"(?:de|af|von|van|der|la|le|da|di|du|el|al|bin|ben)"
+_NAME_WORD = r"[A-ZÅÄÖÉÜ][\w'’.]*(?:-[A-ZÅÄÖÉÜ]?[\w'’]+)*"
+# One voter: capitalised words (a particle between them allowed) and a party in parentheses, in any case.
+VOTER = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,4}}(?:\s*\([A-ZÅÄÖa-zåäö]{{1,6}}\))?")
+# Debris a margin leaves inside a wrapped list: a line of one or two characters, or one character before the text.
+_MARGIN_LINE = re.compile(r"\n[ \t]*[^\s(),]{1,2}[ \t]*(?=\n)")
+_MARGIN_LEAD = re.compile(r"\n[ \t]*[0-9a-zåäö][ \t]+(?=\S)")
+
+
+def _unwrap(raw: str) -> str:
+    """A list printed over several lines as one line: margin debris dropped, a word broken at a line end joined
+    ("Nord-\nström" -> "Nordström", "Carl-\nGöran" -> "Carl-Göran")."""
+    raw = "\n" + raw
+    previous = None
+    while previous != raw:
+        previous = raw
+        raw = _MARGIN_LINE.sub("", raw)
+    raw = _MARGIN_LEAD.sub("\n", raw)
+    raw = re.sub(r"(?<=[a-zåäöé])-[ \t]*\n[ \t]*(?=[a-zåäöé])", "", raw)
+    raw = re.sub(r"-[ \t]*\n[ \t]*", "-", raw)
+    return " ".join(raw.split())
+
+
+def _names(raw: str) -> tuple[list[str], bool]:
+    """Voters from a list ("A (S), tjänstgörande ersättaren B (V) och ordföranden C (M)") -> (["A (S)", "B (V)",
+    "C (M)"], True when every piece of the list read as one voter)."""
+    pieces = [p.strip() for p in re.split(r",|\s+(?:och|samt)\s+", _unwrap(raw)) if p.strip()]
+    names: list[str] = []
+    clean = True
+    for piece in pieces:
+        prefix = VOTER_PREFIX.match(fold(piece))
+        piece = piece[prefix.end() :] if prefix else piece
+        m = VOTER.fullmatch(piece)
+        if m:
+            names.append(piece)
+            continue
+        clean = False
+        names += [v.group() for v in VOTER.finditer(piece)]
+    return names, clean
 
 
 def _cells(line: str) -> list[tuple[int, str]]:
@@ -136,38 +148,89 @@ def _table_name(cell: str) -> str:
     return " ".join(cell.split(",")[0].split())
 
 
+_SENTENCE_END = re.compile(r"[.:;!?](?=\s)|\n[ \t]*\n")
+# A heading line above a list of voters ("Omröstning", "Omröstningsresultat") is no part of it.
+_HEADING_LINE = re.compile(r"^[ \t]*(?:omrostning|votering|namnupprop|propositionsordning|beslutsgang)\w*\b[^\n(,]*\n", re.M)
+
+
+def _run_start(folded: str, lower: int, verb: int) -> int:
+    """Where the list of voters before a roll-call verb begins: after the last sentence end (or blank line) above
+    it, but not before `lower` (the block start or the previous roll call)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(folded, lower, verb)]
+    ends += [m.end() for m in _HEADING_LINE.finditer(folded, lower, verb)]
+    return max(ends, default=lower)
+
+
+def _roll_calls(text: str, folded: str, start: int, end: int, vote: Vote) -> tuple[bool, dict[str, bool]]:
+    """Named roll calls ("… röstar Ja (7).") into `vote`; (found, choice -> list read cleanly)."""
+    matches = sorted(
+        ((m, rule.get("choice")) for rule in ROLL_CALLS for m in rule.regex.finditer(folded, start, end)),
+        key=lambda pair: pair[0].start(),
+    )
+    clean: dict[str, bool] = {}
+    lower = start
+    for m, choice in matches:
+        run = _run_start(folded, lower, m.start())
+        names, clean[choice] = _names(text[run : m.start()])
+        setattr(vote, choice, int(m.group("n")))
+        setattr(vote, f"{choice}_names", names)
+        lower = m.end()
+    return bool(matches), clean
+
+
+def _counts(text: str, folded: str, start: int, end: int, vote: Vote, clean: dict[str, bool]) -> str | None:
+    """A stated result ("Med 8 JA-röster (…) mot 3 NEJ-röster (…)") into `vote` where the roll call gave none;
+    returns the id of the rule that read it."""
+    for rule in COUNTS:
+        m = rule.regex.search(folded, start, end)
+        if not m:
+            continue
+        for choice in ("yes", "no", "abstain"):
+            number = m.groupdict().get(choice)
+            if number and getattr(vote, choice) is None:
+                setattr(vote, choice, int(number))
+            if m.groupdict().get(f"{choice}_names") and not getattr(vote, f"{choice}_names"):
+                a, b = m.span(f"{choice}_names")
+                names, clean[choice] = _names(text[a + 1 : b - 1])
+                setattr(vote, f"{choice}_names", names)
+        return rule.id
+    return None
+
+
 def _vote_in(text: str, folded: str, start: int, end: int, base: int) -> Vote | None:
     vote = Vote()
-    found = _table_vote(text, folded, start, end, vote)
-    for m in ROLL_CALL.finditer(folded, start, end):
-        found = True
-        if m.group("choice") == "ja":
-            vote.yes = int(m.group("n"))
-            vote.yes_names = _names(text[m.start("names") : m.end("names")])
-        elif m.group("choice") == "nej":
-            vote.no = int(m.group("n"))
-            vote.no_names = _names(text[m.start("names") : m.end("names")])
-        else:
-            vote.abstain = int(m.group("an"))
-            vote.abstain_names = _names(text[m.start("anames") : m.end("anames")])
-    m = COUNTS.search(folded, start, end) or SHORT_COUNTS.search(folded, start, end)
-    if m:
-        found = True
-        vote.yes = vote.yes if vote.yes is not None else int(m.group("yes"))
-        vote.no = vote.no if vote.no is not None else int(m.group("no"))
-        if m.group("abstain") and vote.abstain is None:
-            vote.abstain = int(m.group("abstain"))
-    m = PROPOSITION.search(folded, start, end) or PROPOSITION_WHO.search(folded, start, end)
-    if m:
-        found = True
-        vote.proposition = " ".join(text[m.start() : m.end()].split()).rstrip(" ,")
-    if not found:
+    rules: list[str] = []
+    if _table_vote(text, folded, start, end, vote):
+        rules.append("table")
+    found, clean = _roll_calls(text, folded, start, end, vote)
+    if found:
+        rules.append("roll_call")
+    counted = _counts(text, folded, start, end, vote, clean)
+    if counted:
+        rules.append(counted)
+    for rule in PROPOSITIONS:
+        m = rule.regex.search(folded, start, end)
+        if m:
+            rules.append(rule.id)
+            vote.proposition = " ".join(text[m.start() : m.end()].split()).rstrip(" ,")
+            break
+    if not rules:
         return None
     # named in a table with neither a "Summa" row nor a stated count: the count is the names listed
     for choice in ("yes", "no", "abstain"):
         names = getattr(vote, f"{choice}_names")
         if getattr(vote, choice) is None and names:
             setattr(vote, choice, len(names))
+    # A list whose names and count disagree is a contradiction only when every piece of it read as a voter;
+    # otherwise the parse is partial (a name cut at a line end, debris inside the list).
+    partial = [
+        choice for choice in ("yes", "no", "abstain")
+        if getattr(vote, f"{choice}_names") and getattr(vote, choice) is not None
+        and len(getattr(vote, f"{choice}_names")) != getattr(vote, choice) and not clean.get(choice, True)
+    ]
+    if partial:
+        vote.confidence = PARTIAL
+    vote.rule = "+".join(rules)
     vote.span = Span(page=0, start=base + start, end=base + end)
     return vote
 

@@ -11,6 +11,19 @@ from pipeline.rules.procedure import seats, voting_members, voting_present
 
 RULES: dict[str, Rule] = {}
 
+# A record read in part (a roll call whose names did not all parse, a list cut by a page break) carries a
+# confidence below this; a rule may fire only on what was read whole, or a half-read list becomes a contradiction.
+SURE = 0.75
+
+
+def _sure(record) -> bool:
+    return getattr(record, "confidence", 1.0) >= SURE
+
+
+def _sure_attendance(m: Meeting) -> bool:
+    """The meeting's närvarolista was read whole: the meeting and every entry on it are sure."""
+    return _sure(m) and all(_sure(a) for a in m.attendance)
+
 
 def _overlap(a: AttendanceEntry, b: AttendanceEntry) -> list[int] | None:
     """Paragraphs both entries cover; [] means the whole meeting, None means no overlap."""
@@ -30,8 +43,8 @@ def attendance_conflict(docs: list[DocumentFacts]) -> list[Flag]:
     flags: list[Flag] = []
     for facts in docs:
         for m in facts.extraction.meetings:
-            members = [a for a in m.attendance if a.role == "member"]
-            absent = [a for a in m.attendance if a.role == "absent"]
+            members = [a for a in m.attendance if a.role == "member" and _sure(a)]
+            absent = [a for a in m.attendance if a.role == "absent" and _sure(a)]
             for a in members:
                 for b in absent:
                     common = _overlap(a, b)
@@ -82,7 +95,9 @@ def too_many_members(docs: list[DocumentFacts]) -> list[Flag]:
     members substitutes serve for, and the absent), so two people holding one seat at
     the same § stand out even when no list states the size.
     """
-    meetings = [(facts, m) for facts in docs for m in facts.extraction.meetings if m.attendance and m.body]
+    meetings = [
+        (facts, m) for facts in docs for m in facts.extraction.meetings if m.attendance and m.body and _sure_attendance(m)
+    ]
     flags: list[Flag] = []
     for facts, m in meetings:
         size = max(seats(other) for _, other in meetings if same_body(other.body, m.body))
@@ -126,6 +141,8 @@ def vote_count_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
     for facts in docs:
         for item in facts.extraction.items:
             for vote in item.votes:
+                if not _sure(vote):
+                    continue
                 evidence = [record_evidence(facts, vote.span, vote.proposition or f"§ {item.number}")]
                 for label, count, names in (
                     ("Ja", vote.yes, vote.yes_names),
@@ -144,7 +161,7 @@ def vote_count_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
                         )
                 cast = sum(v or 0 for v in (vote.yes, vote.no, vote.abstain))
                 meeting = _meeting_for(docs, item.body, item.meeting_date)
-                if meeting is None:
+                if meeting is None or not _sure_attendance(meeting):
                     continue
                 present = voting_present(meeting, item.paragraph)
                 # A member with a conflict of interest (jäv) takes no part in the decision (KL 6:28).

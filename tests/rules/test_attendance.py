@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from extractors.votes import extract_votes
 from models.records import AttendanceEntry, Item, Meeting, Vote
 from pipeline.rules.attendance import attendance_conflict, too_many_members, vote_count_mismatch
 from tests.rules.helpers import facts
@@ -115,3 +116,49 @@ def test_jav_for_someone_not_among_the_members_changes_nothing():
     item = _item(Vote(yes=4, no=1, abstain=0))
     item.conflicts_of_interest = ["Någon Annan (M)"]
     assert vote_count_mismatch([_doc(_members(5), [item])]) == []
+
+
+# --- confidence: a rule fires only on a parse it is sure of ------------------------------------------------------
+
+# A roll call whose Ja list carries a piece that is no voter ("samt en ledamot till") next to the names it did read.
+HALF_READ = """Omröstning
+Ja-röst för bifall, nej-röst för avslag.
+Eva Alm (S), Per Ek (S), Gun Lo (V) samt en ledamot till röstar Ja (4).
+Bo Ström (M) röstar Nej (1).
+"""
+# Every piece reads as a voter, and there are two where the count says three: the document contradicts itself.
+WHOLE_BUT_SHORT = """Omröstning
+Ja-röst för bifall, nej-röst för avslag.
+Eva Alm (S) och Per Ek (S) röstar Ja (3).
+Bo Ström (M) röstar Nej (1).
+"""
+
+
+def test_half_read_roll_call_raises_no_vote_count_mismatch():
+    (vote,) = extract_votes(HALF_READ)
+    assert (vote.yes, vote.yes_names, vote.confidence) == (4, ["Eva Alm (S)", "Per Ek (S)", "Gun Lo (V)"], 0.5)
+    assert vote_count_mismatch([_doc(_members(5), [_item(vote)])]) == []
+
+
+def test_fully_read_roll_call_that_disagrees_still_raises():
+    (vote,) = extract_votes(WHOLE_BUT_SHORT)
+    assert vote.confidence == 1.0
+    assert [f.values for f in vote_count_mismatch([_doc(_members(5), [_item(vote)])])] == [["Ja 3", "2 names"]]
+
+
+def test_half_read_attendance_list_is_not_counted_against_the_votes():
+    # Two members read from a list cut short: six votes against two sure members would be a false alarm.
+    cut = [AttendanceEntry(name=f"Ledamot {i}", role="member", confidence=0.5) for i in range(2)]
+    vote = Vote(yes=4, no=2, abstain=0)
+    assert vote_count_mismatch([_doc(cut, [_item(vote)])]) == []
+    assert [f.values for f in vote_count_mismatch([_doc(_members(2), [_item(vote)])])] == [["6 votes", "2 present"]]
+
+
+def test_half_read_entries_raise_no_attendance_conflict():
+    doc = _doc(
+        [
+            AttendanceEntry(name="Eva Berg", role="member"),
+            AttendanceEntry(name="Eva Berg", role="absent", confidence=0.5),
+        ]
+    )
+    assert attendance_conflict([doc]) == []
