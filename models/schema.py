@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -26,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from models.paths import path_key
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,13 +49,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _path_key_default(context: Any) -> str:
+    return path_key(context.get_current_parameters()["path"])
+
+
 class Document(Base):
-    """A source file, identified by its path; its contents over time are versions."""
+    """A source file, identified by its resolved absolute path; its contents over time are versions."""
 
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    path: Mapped[str] = mapped_column(String(1024), unique=True)
+    # Display form (bytes that are not UTF-8 written \xNN, see models.paths), any length.
+    path: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the path's bytes: the unique key (a B-tree cannot index paths of any length).
+    path_key: Mapped[str] = mapped_column(String(64), unique=True, default=_path_key_default)
+    # The exact bytes of a path that is not valid UTF-8, to open the file again; NULL otherwise.
+    path_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Outcome of the latest attempt on this path: ok, failed or partial.
     status: Mapped[str] = mapped_column(String(16), default="pending")
     error_code: Mapped[str | None] = mapped_column(String(32))
@@ -75,15 +87,22 @@ class Document(Base):
 
 
 class DocumentVersion(Base):
-    """One exact content of a document (SHA-256 of its bytes)."""
+    """One exact content of a document (SHA-256 of its bytes).
+
+    The same bytes may be a version of two documents (a path overwritten with another stored file's bytes),
+    never twice of one: a path changed back to earlier bytes makes that earlier version current again.
+    """
 
     __tablename__ = "document_versions"
-    __table_args__ = (UniqueConstraint("document_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "version"),
+        UniqueConstraint("document_id", "sha256", name="uq_document_versions_document_sha256"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="pending")
@@ -92,6 +111,8 @@ class DocumentVersion(Base):
     encoding: Mapped[str | None] = mapped_column(String(32))
     error_code: Mapped[str | None] = mapped_column(String(32))
     error_message: Mapped[str | None] = mapped_column(Text)
+    # Warnings on a version that was read ("UTF-8, 4 invalid bytes replaced; page 2: blank page; no text found").
+    notes: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     document: Mapped[Document] = relationship(

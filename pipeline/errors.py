@@ -32,6 +32,33 @@ class UnreadableFileError(ProtokollError):
     code = "unreadable"
 
 
+class NotARegularFileError(ProtokollError):
+    """A FIFO, device or socket: reading it could block the batch or never end, so it is never opened."""
+
+    code = "not_regular"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"not a regular file: {what}")
+
+
+class BrokenSymlinkError(ProtokollError):
+    """A symbolic link whose target does not exist."""
+
+    code = "broken_symlink"
+
+    def __init__(self, target: str) -> None:
+        super().__init__(f"broken symlink: points to {target}")
+
+
+class PermissionDeniedError(ProtokollError):
+    """The file exists but this user may not read it (fix the permissions and run again)."""
+
+    code = "permission_denied"
+
+    def __init__(self, message: str = "permission denied") -> None:
+        super().__init__(message)
+
+
 class EmptyFileError(ProtokollError):
     code = "empty"
 
@@ -81,10 +108,46 @@ class TooLargeError(ProtokollError):
     code = "too_large"
 
 
+class ImageTooLargeError(ProtokollError):
+    """More pixels than `Settings.max_image_megapixels`: decoding it would take gigabytes (a decompression bomb)."""
+
+    code = "image_too_large"
+
+    def __init__(self, megapixels: float, limit: int) -> None:
+        super().__init__(f"image too large: {megapixels:.0f} megapixels, limit {limit}")
+
+
+class ImageTooSmallError(ProtokollError):
+    """Fewer pixels than any page of text needs (a thumbnail, a tracking pixel)."""
+
+    code = "image_too_small"
+
+    def __init__(self, width: int, height: int, minimum: int) -> None:
+        super().__init__(f"image too small: {width}x{height} pixels, a page needs at least {minimum} on each side")
+
+
+class FileTimeoutError(ProtokollError):
+    """Reading one file took longer than `Settings.file_timeout`: it is given up so the batch goes on."""
+
+    code = "file_timeout"
+
+    def __init__(self, seconds: float, stage: str) -> None:
+        super().__init__(f"file timeout after {seconds:g} s ({stage})")
+
+
 class OcrError(ProtokollError):
     """Tesseract failed on a page (the page is recorded, the others go on)."""
 
     code = "ocr_failed"
+
+
+class OcrTimeoutError(OcrError):
+    """Tesseract took longer than `Settings.ocr_page_timeout` on one page and was stopped."""
+
+    code = "ocr_timeout"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"ocr timeout after {seconds:g} s")
 
 
 class OcrUnavailableError(ProtokollError):
@@ -96,3 +159,9 @@ class OcrUnavailableError(ProtokollError):
 
 class DecodeError(ProtokollError):
     code = "decode"
+
+
+class BinaryTextError(ProtokollError):
+    """A file that starts like text but is full of NUL bytes in no text encoding's pattern."""
+
+    code = "binary_text"

@@ -7,13 +7,15 @@ document: a bad file never stops the batch.
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from models.records import FileKind, PageText
+from models.records import FileKind, PageMethod, PageText
 from pipeline import store
 from pipeline.errors import ProtokollError
-from pipeline.load import PreparedDocument, file_identity, ocr_page, prepare
+from pipeline.load import PreparedDocument, check_regular, file_identity, ocr_page, prepare
 from pipeline.settings import Settings
 from pipeline.store import Outcome
 
@@ -27,19 +29,59 @@ class InternalError(ProtokollError):
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named and files under folders named (recursively), sorted, hidden ones skipped."""
+    """Every file named, and every entry under the folders named (recursively, hidden ones skipped), once each.
+
+    Nothing is opened here. Entries that are not regular files (FIFOs, devices, sockets, broken links) and
+    folders that cannot be listed are returned too, so that `start_document` records each against its path
+    with its reason instead of the batch dropping them, or hanging on them.
+    Each path is absolute and resolved (`identity_path`), so a folder named twice, or by a relative and an
+    absolute path, gives each file once and under one name.
+    """
     found: dict[Path, None] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                # A dangling link is listed too: it is reported as unreadable, not silently skipped.
-                if (child.is_file() or child.is_symlink()) and not any(part.startswith(".") for part in rel):
-                    found[child] = None
+            for child in _walk(path):
+                found[identity_path(child)] = None
         else:
-            found[path] = None
+            found[identity_path(path)] = None
     return list(found)
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Entries under `folder`, sorted; symlinked folders are not followed (a link to a parent would never end)."""
+    entries: list[Path] = []
+
+    def unlisted(error: OSError) -> None:
+        # A folder that cannot be listed is an entry of its own, reported when its path is checked.
+        if error.filename is not None and Path(os.fsdecode(error.filename)) != folder:
+            entries.append(Path(os.fsdecode(error.filename)))
+
+    for root, dirs, files in os.walk(folder, onerror=unlisted):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(root)
+        for name in sorted(files):
+            if not name.startswith("."):
+                entries.append(base / name)
+        # Symlinks to folders are listed by os.walk among the folders; they are not followed, and not silent.
+        entries.extend(base / d for d in dirs if (base / d).is_symlink())
+    if not os.access(folder, os.R_OK | os.X_OK):
+        entries.append(folder)
+    return sorted(entries)
+
+
+def identity_path(path: Path) -> Path:
+    """The path a file is stored under: absolute with every link resolved (`Path.resolve()`).
+
+    An entry that is not (a link to) a regular file keeps its own name, in a resolved folder: its failure is
+    reported against the link or FIFO the registrar sees, not against /dev/zero.
+    """
+    try:
+        if stat.S_ISREG(os.stat(path).st_mode):
+            return path.resolve()
+    except OSError:
+        pass
+    return path.absolute().parent.resolve() / path.name
 
 
 def start_document(path: str, settings: Settings) -> PreparedDocument | Outcome:
@@ -50,6 +92,8 @@ def start_document(path: str, settings: Settings) -> PreparedDocument | Outcome:
     """
     sha256 = None
     try:
+        # os.stat before any open: a FIFO or a device is recorded with its reason, never read.
+        check_regular(Path(path))
         identity = file_identity(Path(path))
         sha256 = identity[0]
         unchanged = store.find_unchanged(settings.database_url, path, sha256)
@@ -65,9 +109,18 @@ def start_document(path: str, settings: Settings) -> PreparedDocument | Outcome:
         return store.save_failure(settings.database_url, path, InternalError(f"internal error: {type(e).__name__}: {e}"), sha256)
 
 
-def read_page(path: str, kind: FileKind, number: int, settings: Settings) -> PageText:
-    """OCR one page; failures come back on the page (`error`), except missing Tesseract, which is raised."""
-    return ocr_page(path, kind, number, settings)
+def read_page(path: str, kind: FileKind, number: int, settings: Settings, deadline: float | None = None) -> PageText:
+    """OCR one page; failures come back on the page (`error`), except missing Tesseract, which is raised.
+
+    `deadline` is the document's (PreparedDocument.deadline): past it the page is recorded as not read.
+    """
+    try:
+        return ocr_page(path, kind, number, settings, deadline)
+    except ProtokollError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a bug met on one page: the page is recorded, the document's others are kept
+        log.exception("unexpected error on page %s of %s", number, path)
+        return PageText(number=number, text="", method=PageMethod.OCR, error=f"ocr_failed: internal error: {type(e).__name__}: {e}")
 
 
 def finish_document(doc: PreparedDocument, ocr_results: list[PageText], settings: Settings) -> Outcome:

@@ -14,6 +14,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import tempfile  # noqa: E402
 import threading  # noqa: E402
+import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from contextlib import AbstractContextManager, contextmanager, nullcontext  # noqa: E402
 from functools import cache  # noqa: E402
@@ -27,7 +28,7 @@ import pytesseract  # noqa: E402
 from PIL import Image, ImageSequence, UnidentifiedImageError  # noqa: E402
 
 from models.records import OcrResult, Word  # noqa: E402
-from pipeline.errors import OcrError, OcrUnavailableError  # noqa: E402
+from pipeline.errors import OcrError, OcrTimeoutError, OcrUnavailableError  # noqa: E402
 
 #: Below this mean word confidence the page is checked with Tesseract's own orientation detection.
 LOW_CONFIDENCE = 60.0
@@ -76,11 +77,14 @@ def ocr_image(
     dpi: int = 300,
     frame: int = 0,
     slots: AbstractContextManager[object] | None = None,
+    timeout: float = 0,
 ) -> OcrResult:
     """Read one page image (a file, or an image already in memory) with Tesseract after correcting its orientation and skew.
 
     Word boxes are in the pixel coordinates of the corrected image (`width` x `height`). Each Tesseract
-    process is run holding `slots` (see `tesseract_slots`); the image work before it is not.
+    process is run holding `slots` (see `tesseract_slots`); the image work before it is not. With a
+    `timeout` (seconds, 0 for none) every Tesseract run of the page shares that budget; past it
+    OcrTimeoutError is raised. A page with no ink at all is returned empty without running Tesseract.
     """
     slot = slots if slots is not None else nullcontext()
     if isinstance(source, Image.Image):
@@ -88,22 +92,25 @@ def ocr_image(
     else:
         image, direct = _load(Path(source), frame)
         original = Path(source) if direct else None
+    if is_blank(image):
+        return OcrResult(text="", words=[], mean_conf=0.0, width=image.width, height=image.height)
+    budget = _Budget(timeout)
     geometry = estimate_geometry(image)
     corrected = _correct(image, geometry)
     with _as_file(corrected, original if corrected is image else None) as path:
         with slot:
-            result = _recognise(path, language, dpi)
+            result = _recognise(path, language, dpi, budget)
         result.rotation, result.skew = geometry.rotation, geometry.skew
         result.width, result.height = corrected.size
         if result.mean_conf >= LOW_CONFIDENCE:
             return result
         with slot:
-            extra = _osd_rotation(path, dpi)
+            extra = _osd_rotation(path, dpi, budget)
     if not extra:
         return result
     turned = corrected.rotate(extra, expand=True)
     with _as_file(turned, None) as path, slot:
-        second = _recognise(path, language, dpi)
+        second = _recognise(path, language, dpi, budget)
     if second.mean_conf <= result.mean_conf:
         return result
     second.rotation = (geometry.rotation + extra) % 360
@@ -112,11 +119,12 @@ def ocr_image(
     return second
 
 
-def render_pdf_page(pdf_path: Path, page_index: int, dpi: int = 300) -> Image.Image:
+def render_pdf_page(pdf_path: Path, page_index: int, dpi: int = 300, max_pixels: int | None = None) -> Image.Image:
     """One PDF page (0-based) as an 8-bit grayscale image, in memory, for OCR.
 
     A scanned page that is nothing but one upright full-page image is handed over as that image, decoded
-    at its own resolution (`info["dpi"]`): a third of the time of rendering it. Any other page is rendered at `dpi`.
+    at its own resolution (`info["dpi"]`): a third of the time of rendering it. Any other page is rendered at `dpi`,
+    or lower when the page is so large that `dpi` would give more than `max_pixels` (a poster, a malformed MediaBox).
     """
     try:
         pdf = pdfium.PdfDocument(str(pdf_path))
@@ -127,8 +135,9 @@ def render_pdf_page(pdf_path: Path, page_index: int, dpi: int = 300) -> Image.Im
             raise OcrError(f"{pdf_path.name} has {len(pdf)} pages; page {page_index + 1} does not exist")
         page = pdf[page_index]
         try:
-            image = _scanned_image(page)
+            image = _scanned_image(page, max_pixels)
             if image is None:
+                dpi = _fitting_dpi(page.get_size(), dpi, max_pixels)
                 image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
                 image.info["dpi"] = (dpi, dpi)
         except pdfium.PdfiumError as e:
@@ -140,7 +149,15 @@ def render_pdf_page(pdf_path: Path, page_index: int, dpi: int = 300) -> Image.Im
     return image
 
 
-def _scanned_image(page: pdfium.PdfPage) -> Image.Image | None:
+def _fitting_dpi(size_pt: tuple[float, float], dpi: int, max_pixels: int | None) -> int:
+    """`dpi`, lowered until the page rendered at it has at most `max_pixels` (at least 1 dpi)."""
+    pixels = size_pt[0] * size_pt[1] * (dpi / 72) ** 2
+    if max_pixels is None or pixels <= max_pixels:
+        return dpi
+    return max(1, int(dpi * (max_pixels / pixels) ** 0.5))
+
+
+def _scanned_image(page: pdfium.PdfPage, max_pixels: int | None = None) -> Image.Image | None:
     """The page's only content when that is one unrotated image covering the page at 150-600 dpi, else None."""
     if page.get_rotation():
         return None
@@ -153,7 +170,9 @@ def _scanned_image(page: pdfium.PdfPage) -> Image.Image | None:
     # Upright (no turn or mirror in the placement) and covering the whole page.
     if b or c or a <= 0 or d <= 0 or (right - left) < 0.95 * width or (top - bottom) < 0.95 * height:
         return None
-    px_width, _ = objects[0].get_px_size()
+    px_width, px_height = objects[0].get_px_size()
+    if not px_width or not px_height or (max_pixels is not None and px_width * px_height > max_pixels):
+        return None
     dpi = round(px_width / (a / 72))
     if not SCAN_DPI[0] <= dpi <= SCAN_DPI[1]:
         return None
@@ -193,6 +212,9 @@ def _binarise(image: Image.Image) -> np.ndarray:
         )
     pixels = np.asarray(small, dtype=np.uint8)
     hist = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
+    if np.count_nonzero(hist) < 2:
+        # One grey level (a blank or all-black page, a single pixel): nothing to tell ink from paper.
+        return np.zeros(pixels.shape, dtype=bool)
     levels = np.arange(256)
     weight = np.cumsum(hist)
     mean = np.cumsum(hist * levels)
@@ -201,6 +223,20 @@ def _binarise(image: Image.Image) -> np.ndarray:
         between = (total_mean * weight - mean * total) ** 2 / (weight * (total - weight))
     threshold = int(np.nanargmax(between))
     return pixels <= threshold
+
+
+#: Pages whose darkest and lightest pixels differ less than this are blank (white, black or flat grey).
+BLANK_CONTRAST = 32
+#: Fewer ink pixels than this in the binarised copy is dust, not a character.
+BLANK_INK = 10
+
+
+def is_blank(image: Image.Image) -> bool:
+    """True for a page with nothing on it to read: flat (no contrast) or a few specks of ink."""
+    low, high = image.convert("L").getextrema()
+    if high - low < BLANK_CONTRAST:
+        return True
+    return int(_binarise(image).sum()) < BLANK_INK
 
 
 def _profile(ys: np.ndarray, xs: np.ndarray, height: int, angle: float) -> np.ndarray:
@@ -307,30 +343,56 @@ def _tesseract_error(e: Exception, language: str, what: str) -> Exception:
     return OcrError(f"Tesseract failed on {what}: {message.strip() or type(e).__name__}")
 
 
-def _recognise(path: Path, language: str, dpi: int) -> OcrResult:
+class _Budget:
+    """The time left of one page's OCR budget, handed to each Tesseract run as pytesseract's `timeout`."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds if seconds > 0 else None
+
+    def left(self) -> float:
+        """Seconds left for the next run (0: no limit); OcrTimeoutError once none are left."""
+        if self.deadline is None:
+            return 0
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise OcrTimeoutError(self.seconds)
+        return left
+
+    def error(self, e: Exception) -> OcrTimeoutError | None:
+        # pytesseract kills Tesseract at its timeout and raises RuntimeError("Tesseract process timeout").
+        if isinstance(e, RuntimeError) and "timeout" in str(e).lower():
+            return OcrTimeoutError(self.seconds)
+        return None
+
+
+def _recognise(path: Path, language: str, dpi: int, budget: _Budget | None = None) -> OcrResult:
+    budget = budget or _Budget(0)
     try:
         data = pytesseract.image_to_data(
             str(path),
             lang=language,
             config=f"--psm 3 --dpi {dpi}",
             output_type=pytesseract.Output.DICT,
+            timeout=budget.left(),
         )
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError, RuntimeError) as e:
-        raise _tesseract_error(e, language, path.name) from e
+        raise (budget.error(e) or _tesseract_error(e, language, path.name)) from e
     return result_from_data(data)
 
 
-def _osd_rotation(path: Path, dpi: int) -> int:
+def _osd_rotation(path: Path, dpi: int, budget: _Budget | None = None) -> int:
     """Counter-clockwise degrees Tesseract's orientation detection says would make the page upright."""
+    budget = budget or _Budget(0)
     try:
         osd = pytesseract.image_to_osd(
-            str(path), config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT
+            str(path), config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT, timeout=budget.left()
         )
     except pytesseract.TesseractError:
         # Too little text to decide: keep the first reading rather than guess.
         return 0
     except (pytesseract.TesseractNotFoundError, OSError, RuntimeError) as e:
-        raise _tesseract_error(e, "osd", path.name) from e
+        raise (budget.error(e) or _tesseract_error(e, "osd", path.name)) from e
     # OSD's "rotate" is clockwise; PIL turns counter-clockwise.
     return (360 - int(osd.get("rotate", 0))) % 360
 

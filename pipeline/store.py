@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.db import session_scope
+from models.paths import display_path, stored_path
 from models.records import EXTRACTOR_VERSION, PageText
 from models.schema import Document, DocumentVersion, ExtractionRecord, IngestError, Page
 from pipeline.errors import ProtokollError
@@ -41,34 +42,91 @@ def _insert(session: Session):
 
 
 def _document_id(session: Session, path: str) -> int:
-    """The id of the document at `path`, created if new; safe when two processes race."""
-    session.execute(_insert(session)(Document).values(path=path, status="pending").on_conflict_do_nothing(index_elements=["path"]))
-    return session.execute(select(Document.id).where(Document.path == path)).scalar_one()
+    """The id of the document at `path` (an absolute, resolved path), created if new; safe when two processes race."""
+    stored = stored_path(path)
+    session.execute(
+        _insert(session)(Document)
+        .values(path=stored.display, path_key=stored.key, path_bytes=stored.raw, status="pending")
+        .on_conflict_do_nothing(index_elements=["path_key"])
+    )
+    return session.execute(select(Document.id).where(Document.path_key == stored.key)).scalar_one()
+
+
+def _document_at(session: Session, path: str) -> Document | None:
+    return session.scalars(select(Document).where(Document.path_key == stored_path(path).key)).one_or_none()
+
+
+def _extracted(session: Session, version_id: int) -> bool:
+    return session.scalar(
+        select(ExtractionRecord.id).where(ExtractionRecord.version_id == version_id, ExtractionRecord.extractor_version == EXTRACTOR_VERSION)
+    ) is not None
 
 
 def find_unchanged(url: str, path: str, sha256: str) -> Outcome | None:
-    """An 'unchanged' outcome when these exact bytes were already ingested successfully."""
+    """The outcome for bytes already stored, or None when they must be read.
+
+    The path's own earlier version with these bytes (unchanged, or changed back) becomes current again, and
+    is extracted again when it was not current, since a document's records are those of its current version.
+    Bytes stored under another path are, for a new path, a copy ('same content as …', nothing stored); for a
+    path that held other content, they become its current content, a version of its own with the pages copied.
+    """
+    now = datetime.now(timezone.utc)
+    shown = display_path(path)
     with session_scope(url) as session:
-        row = session.execute(
-            select(DocumentVersion.id, DocumentVersion.page_count, DocumentVersion.ocr, Document.path)
+        document = _document_at(session, path)
+        own = None
+        if document is not None:
+            own = session.scalars(
+                select(DocumentVersion).where(
+                    DocumentVersion.document_id == document.id, DocumentVersion.sha256 == sha256, DocumentVersion.status == "ok"
+                )
+            ).one_or_none()
+        if document is not None and own is not None:
+            restored = document.current_version_id != own.id
+            if document.status != "ok" or restored:
+                _make_current(session, document, own, now)
+            message = f"back to version {own.version}" if restored else None
+            return Outcome(shown, "unchanged", sha256, own.page_count, 0, own.id, message=message,
+                           needs_extraction=restored or not _extracted(session, own.id))
+        source = session.execute(
+            select(DocumentVersion, Document.path)
             .join(Document, Document.id == DocumentVersion.document_id)
             .where(DocumentVersion.sha256 == sha256, DocumentVersion.status == "ok")
+            .order_by(DocumentVersion.id)
+            .limit(1)
         ).first()
-        if row is None:
+        if source is None:
             return None
-        extracted = session.scalar(
-            select(ExtractionRecord.id).where(ExtractionRecord.version_id == row.id, ExtractionRecord.extractor_version == EXTRACTOR_VERSION)
-        )
-        if row.path == path:
-            # The path holds stored bytes again (e.g. a broken copy was replaced by the original): it is current and fine.
-            document = session.scalars(select(Document).where(Document.path == path)).one()
-            if document.status != "ok" or document.current_version_id != row.id:
-                now = datetime.now(timezone.utc)
-                document.status, document.error_code, document.error_message = "ok", None, None
-                document.current_version_id = row.id
-                _resolve_errors(session, document.id, now)
-    message = None if row.path == path else f"same content as {row.path}"
-    return Outcome(path, "unchanged", sha256, row.page_count, 0, row.id, message=message, needs_extraction=extracted is None)
+        version, source_path = source
+        message = f"same content as {source_path}"
+        if document is None:
+            return Outcome(shown, "unchanged", sha256, version.page_count, 0, version.id, message=message,
+                           needs_extraction=not _extracted(session, version.id))
+        copy = _copy_version(session, version, document.id, now)
+        _make_current(session, document, copy, now)
+        return Outcome(shown, "ingested", sha256, copy.page_count, 0, copy.id, message=message, needs_extraction=True)
+
+
+def _make_current(session: Session, document: Document, version: DocumentVersion, now: datetime) -> None:
+    document.status = version.status
+    document.error_code, document.error_message = version.error_code, version.error_message
+    document.current_version_id = version.id
+    document.updated_at = now
+    _resolve_errors(session, document.id, now)
+
+
+def _copy_version(session: Session, source: DocumentVersion, document_id: int, now: datetime) -> DocumentVersion:
+    """A new version of `document_id` holding what `source` holds (the same bytes, read once): its pages, not re-read."""
+    copied = {c.key: getattr(source, c.key) for c in DocumentVersion.__table__.columns if c.key not in ("id", "document_id", "version")}
+    version = DocumentVersion(**copied, document_id=document_id, version=_next_version(session, document_id))
+    version.ingested_at = now
+    session.add(version)
+    session.flush()
+    columns = [c.key for c in Page.__table__.columns if c.key not in ("id", "version_id")]
+    for page in session.scalars(select(Page).where(Page.version_id == source.id)).all():
+        session.add(Page(**{c: getattr(page, c) for c in columns}, version_id=version.id))
+    session.flush()
+    return version
 
 
 def save_document(url: str, doc: PreparedDocument, ocr_results: list[PageText]) -> Outcome:
@@ -76,7 +134,9 @@ def save_document(url: str, doc: PreparedDocument, ocr_results: list[PageText]) 
     pages = sorted([*doc.pages, *ocr_results], key=lambda p: p.number)
     failed_pages = [p for p in pages if p.error]
     status = "partial" if failed_pages else "ok"
+    notes = _notes(doc, pages)
     now = datetime.now(timezone.utc)
+    shown = display_path(doc.path)
     with session_scope(url) as session:
         document_id = _document_id(session, doc.path)
         session.execute(
@@ -88,12 +148,14 @@ def save_document(url: str, doc: PreparedDocument, ocr_results: list[PageText]) 
                 size=doc.size,
                 status="pending",
             )
-            .on_conflict_do_nothing(index_elements=["sha256"])
+            .on_conflict_do_nothing(index_elements=["document_id", "sha256"])
         )
-        version = session.execute(select(DocumentVersion).where(DocumentVersion.sha256 == doc.sha256)).scalar_one()
+        version = session.execute(
+            select(DocumentVersion).where(DocumentVersion.document_id == document_id, DocumentVersion.sha256 == doc.sha256)
+        ).scalar_one()
         if version.status == "ok":
             # Another process stored these bytes while we were reading them.
-            return Outcome(doc.path, "unchanged", doc.sha256, version.page_count, 0, version.id)
+            return Outcome(shown, "unchanged", doc.sha256, version.page_count, 0, version.id)
         session.query(Page).filter(Page.version_id == version.id).delete(synchronize_session=False)
         version.kind = doc.kind.value
         version.status = status
@@ -102,6 +164,7 @@ def save_document(url: str, doc: PreparedDocument, ocr_results: list[PageText]) 
         version.encoding = doc.encoding
         version.error_code = "ocr_failed" if failed_pages else None
         version.error_message = _page_summary(failed_pages)
+        version.notes = notes
         version.ingested_at = now
         session.add_all(
             Page(
@@ -134,14 +197,14 @@ def save_document(url: str, doc: PreparedDocument, ocr_results: list[PageText]) 
             )
         )
         return Outcome(
-            doc.path,
+            shown,
             "partial" if failed_pages else "ingested",
             doc.sha256,
             len(pages),
             len(ocr_results),
             version.id,
             error_code=version.error_code,
-            message=version.error_message,
+            message="; ".join(m for m in (version.error_message, notes) if m) or None,
         )
 
 
@@ -157,7 +220,7 @@ def save_failure(url: str, path: str, error: ProtokollError, sha256: str | None 
             .where(Document.id == document_id)
             .values(status="failed", error_code=error.code, error_message=error.message, updated_at=now)
         )
-    return Outcome(path, "failed", sha256, error_code=error.code, message=error.message)
+    return Outcome(display_path(path), "failed", sha256, error_code=error.code, message=error.message)
 
 
 def _next_version(session: Session, document_id: int) -> int:
@@ -171,6 +234,14 @@ def _resolve_errors(session: Session, document_id: int, now: datetime) -> None:
         .where(IngestError.document_id == document_id, IngestError.resolved_at.is_(None))
         .values(resolved_at=now)
     )
+
+
+def _notes(doc: PreparedDocument, pages: list[PageText]) -> str | None:
+    """The version's warnings: the loader's, each page's ("page 2: blank page"), and "no text found" when no page has any."""
+    notes = [*doc.notes, *(f"page {p.number}: {p.note}" for p in pages if p.note)]
+    if not any(p.text.strip() for p in pages) and not any(p.error for p in pages):
+        notes.append("no text found")
+    return "; ".join(notes) or None
 
 
 def _page_summary(failed: list[PageText]) -> str | None:

@@ -46,18 +46,31 @@ def test_text_layer_quality(text, quality):
     assert text_layer_quality(text, min_chars=20) == quality
 
 
+UTF8_LINES = "Vård och omsorg\nÄldrenämnden § 4\nBeslut: att godkänna\nSärskilt yttrande\n"
+
+
 @pytest.mark.parametrize(
-    ("data", "text", "encoding"),
+    ("data", "text", "encoding", "note"),
     [
-        ("Tyresö kommun".encode("utf-8"), "Tyresö kommun", "utf-8"),
-        (b"\xef\xbb\xbf" + "Säter".encode("utf-8"), "Säter", "utf-8-sig"),
-        ("Älvdalen – möte".encode("cp1252"), "Älvdalen – möte", "cp1252"),
-        ("Åre".encode("utf-16"), "Åre", "utf-16"),
-        (b"caf\x81", "caf\x81", "latin-1"),
+        ("Tyresö kommun".encode("utf-8"), "Tyresö kommun", "utf-8", None),
+        (b"\xef\xbb\xbf" + "Säter".encode("utf-8"), "Säter", "utf-8-sig", None),
+        ("Älvdalen – möte".encode("cp1252"), "Älvdalen – möte", "cp1252", None),
+        ("Åre".encode("utf-16"), "Åre", "utf-16", None),
+        (b"caf\x81", "caf\x81", "latin-1", None),
+        # A UTF-8 file with four broken bytes stays UTF-8: Vård is not read as VÃ¥rd.
+        (UTF8_LINES.encode() + b"Sida \xff\xfe 2 \x80\x81\n", UTF8_LINES + "Sida \ufffd\ufffd 2 \ufffd\ufffd\n", "utf-8",
+         "UTF-8, 4 invalid bytes replaced"),
+        # Mostly cp1252 lines with one line of UTF-8 pasted in: the file is cp1252.
+        ("Vård\nÄldre\nmöte\n".encode("cp1252") + "på\n".encode(), "Vård\nÄldre\nmöte\npÃ¥\n", "cp1252", None),
+        ("Vård och omsorg".encode("utf-16-le"), "Vård och omsorg", "utf-16-le", "UTF-16 LE without byte-order mark"),
+        ("Vård och omsorg".encode("utf-16-be"), "Vård och omsorg", "utf-16-be", "UTF-16 BE without byte-order mark"),
+        ("Vård\x00 och\x00 omsorg".encode(), "Vård och omsorg", "utf-8", "2 NUL bytes removed"),
+        ("Vård\x00 och omsorg".encode() + b"\xff", "Vård och omsorg\ufffd", "utf-8", "UTF-8, 1 invalid byte replaced, 1 NUL byte removed"),
     ],
 )
-def test_decode_text(data, text, encoding):
-    assert decode_text(data) == (text, encoding)
+def test_decode_text(data, text, encoding, note):
+    decoded = decode_text(data)
+    assert (decoded.text, decoded.encoding, decoded.note) == (text, encoding, note)
 
 
 def test_text_layer_pdf_reads_pages_and_lists_blank_ones_for_ocr(tmp_path):
