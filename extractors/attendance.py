@@ -11,23 +11,18 @@ from __future__ import annotations
 
 import re
 
+from extractors.patternfile import load_rules
 from extractors.text import fold
 from models.records import AttendanceEntry, Span
 
+_RULES = load_rules("attendance")
 # Section headings (folded) -> role, and the function every entry under it has unless its line names another.
 # Longest first.  A heading stands alone on its line, or opens it with the first person after ":" or blanks
 # ("Beslutande: Anna Alm (S), ordförande", "Ersättare      Bo Ek (M)"), as protocol covers list people.
 HEADINGS: list[tuple[str, str, str | None]] = [
-    (r"ej\s+tjanstgorande\s+ersattare", "substitute", None),
-    (r"tjanstgorande\s+ersattare", "member", "tjänstgörande ersättare"),
-    (r"(?:beslutande|narvarande)\s+ledamoter", "member", None),
-    (r"beslutande", "member", None),
-    (r"ledamoter", "member", None),
-    (r"(?:narvarande\s+)?ersattare", "substitute", None),
-    (r"ovriga(?:\s+(?:deltagare|deltagande|narvarande|tjanstepersoner|tjanstem[ae]n))?", "other", None),
-    (r"(?:narvarande\s+)?(?:tjanstem[ae]n|tjanstepersoner)", "other", None),
-    (r"franvarande(?:\s+(?:ledamoter|ersattare))?", "absent", None),
+    (r.regex.pattern, r.get("role"), r.get("function")) for r in _RULES if r.get("kind") == "heading"
 ]
+HEADING_IDS = [r.id for r in _RULES if r.get("kind") == "heading"]
 _HEADS = "|".join(f"(?P<h{i}>{p})" for i, (p, _, _) in enumerate(HEADINGS))
 _HEADING = re.compile(rf"^(?:{_HEADS})\s*:?$")
 _INLINE_HEADING = re.compile(rf"^(?:{_HEADS})(?:[ \t]*:[ \t]*|[ \t]+)(?=\S)")
@@ -45,19 +40,12 @@ PERSON = re.compile(
     rf"^(?P<name>{NAME})\s*(?:\((?P<party>[^()\d]{{1,25}})\))?\s*(?:(?(party),?|,)\s*(?P<rest>.*?))?\s*(?P<tail>§.*)?$"
 )
 
-FUNCTIONS: list[tuple[str, re.Pattern[str]]] = [
-    ("tjänstgörande ersättare", re.compile(r"tjanstgorande\s+ersattare(?:\s+for\s+(?P<for>.+?))?\s*(?=§|,|$)")),
-    ("1:e vice ordförande", re.compile(r"(?:1:e|1:a|forste|forsta)\s+vice\s+ordforande")),
-    ("2:e vice ordförande", re.compile(r"(?:2:e|2:a|andre|andra)\s+vice\s+ordforande")),
-    ("vice ordförande", re.compile(r"vice\s+ordforande")),
-    ("ordförande", re.compile(r"ordforande")),
-    # whole words only: "nämndsekreterare" is an official's title, not the meeting's secretary
-    ("sekreterare", re.compile(r"\bsekreterare$")),
-    ("ersättare", re.compile(r"\bersattare$")),
-]
+FUNCTIONS: list[tuple[str, re.Pattern[str]]] = [(r.get("function"), r.regex) for r in _RULES if r.get("kind") == "function"]
 # A substitute's note on whom they serve for ("ersätter Per Ek (KD)", "tjänstgör för Per Ek"); a bare "för Per Ek"
 # counts only under a "Tjänstgörande ersättare" heading, where nothing else can be meant.
-SERVING_FOR = re.compile(r"(?:ersatter|tjanstgor(?:ande)?\s+for|i\s+stallet\s+for)\s+(?P<for>[^,§]+?)\s*(?=§|,|$)")
+SERVING_FOR = next(r.regex for r in _RULES if r.get("kind") == "serving")
+# Party codes printed in parentheses, in any case ("(S)", "(kd)"): a lower-case one is still a party, not a function.
+PARTIES = [r.regex for r in _RULES if r.get("kind") == "party"]
 BARE_FOR = re.compile(r"^\s*for\s+(?P<for>[^,§]+?)\s*(?=§|,|$)")
 _PARTY_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 PARAGRAPHS = re.compile(r"§§?\s*(?P<list>\d+(?:\s*(?:-|,|och|samt|&)\s*\d+)*)")
@@ -94,7 +82,9 @@ def parse_person(line: str, role: str, heading_function: str | None = None) -> A
     entry = AttendanceEntry(name=m["name"].strip(), role=role)
     party = (m["party"] or "").strip()
     if party:
-        if party.lower() in _LOWER_FUNCTION_PARTY or party.islower():
+        if any(p.search(fold(party)) for p in PARTIES):
+            entry.party = party.upper()
+        elif party.lower() in _LOWER_FUNCTION_PARTY or party.islower():
             entry.function = party
         else:
             entry.party = party
@@ -106,7 +96,7 @@ def parse_person(line: str, role: str, heading_function: str | None = None) -> A
             entry.function = function
             if f.groupdict().get("for"):
                 a, b = f.span("for")
-                entry.serving_for = rest[a:b].strip(" ,")
+                entry.serving_for = _PARTY_SUFFIX.sub("", rest[a:b].strip(" ,"))
             folded_rest = folded_rest[: f.start()] + " " * (f.end() - f.start()) + folded_rest[f.end() :]
             break
     if entry.function is None and heading_function:
@@ -176,35 +166,64 @@ def attendance_end(text: str) -> int:
     return entries_end
 
 
+# A running page head repeated above a list that goes on over a page break: municipality, protocol heading, page
+# number, date.
+_PAGE_HEAD = re.compile(
+    r"(?:^|\s)(?:sammantrades)?protokoll(?:sutdrag)?\b|\bsida\s+\d+|^\d+\s*\(\d+\)$|^\d{4}-\d\d-\d\d$|^\d{1,3}$"
+    r"|^[\w .-]+\s+(?:kommun|stad|region)$"
+)
+# Confidence of entries read from a list that a page break or a wrapped line cut short.
+CUT = 0.5
+
+
+def _heading_id(m: re.Match[str]) -> str:
+    return next(HEADING_IDS[i] for i in range(len(HEADINGS)) if m.group(f"h{i}"))
+
+
 def _parse(text: str, base: int) -> tuple[int, list[AttendanceEntry]]:
     entries: list[AttendanceEntry] = []
     role: str | None = None
     function: str | None = None
+    rule = ""
+    under_heading = 0  # entries read under the current heading
     pos = 0
     last_end = 0
+    broken = False  # a page break lies between the last entry and this line
+    cut = False
     pending: tuple[str, int, int] | None = None  # line ending in "," waiting for its continuation
     for raw in text.splitlines(keepends=True):
         start, pos = pos, pos + len(raw)
+        if "\f" in raw or (start > 0 and text[start - 1] == "\f"):
+            broken = True
         line = raw.strip()
         folded = fold(line)
         if not line or _DEBRIS.search(folded) or _TITLE.match(folded):
             continue
-        heading = _heading_role(folded)
+        if broken and entries and _PAGE_HEAD.search(folded):
+            continue  # the next page's running head; the list may go on below it
+        heading = _HEADING.match(folded)
         if heading:
-            (role, function), pending = heading, None
+            (role, function), rule, pending = _heading(heading), _heading_id(heading), None
+            under_heading = 0
             last_end = pos
+            broken = False
             continue
-        inline = inline_heading(line)
-        if inline:
-            role, function, offset = inline
+        inline = _INLINE_HEADING.match(folded)
+        if inline and PERSON.match(line[inline.end() :].strip()):
+            (role, function), rule = _heading(inline), _heading_id(inline)
+            under_heading = 0
             pending = None
             lead = len(raw) - len(raw.lstrip())
+            offset = inline.end()
             line, start = line[offset:].strip(), start + lead + offset
         if role is None:
             if entries:
                 break
             continue
         if pending and not PERSON.match(line):
+            if broken:
+                cut = True  # a wrapped line whose rest is not on the next page
+                break
             # Continuation of a wrapped line ("chef …,\nkommunstyrelseförvaltningen").
             joined, first_start, _ = pending
             entries.pop()
@@ -214,15 +233,23 @@ def _parse(text: str, base: int) -> tuple[int, list[AttendanceEntry]]:
         entry = parse_person(line, role, function)
         if entry is None:
             break
+        entry.rule = rule
         entry.span = Span(page=0, start=base + start, end=base + pos - (len(raw) - len(raw.rstrip())))
+        broken = False
         previous = entries[-1] if entries else None
         if previous and previous.name == entry.name and previous.role == entry.role:
             pending = None
             last_end = pos
             continue
         entries.append(entry)
+        under_heading += 1
         pending = (line, start, pos) if line.endswith(",") else None
         last_end = pos
+    # A heading with nobody under it, or a line left open at the end, means the list was cut short: its counts
+    # cannot be trusted, though each name read may be right.
+    if entries and (cut or under_heading == 0 or pending):
+        for entry in entries:
+            entry.confidence = CUT
     return last_end, entries
 
 

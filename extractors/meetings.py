@@ -16,36 +16,31 @@ import re
 from extractors.attendance import HEADING_LABEL, PERSON, extract_attendance, inline_heading
 from extractors.bodies import MINUTES_HEADING, is_body_name, minutes_body, normalise_body
 from extractors.dates import extract_dates
+from extractors.patternfile import load_rules
 from extractors.text import DocText, fold
 from models.municipalities import registry
 from models.records import AttendanceEntry, Meeting, Section, Span
 
-# Cover and notice labels (folded, at a line start) -> Meeting field.  Longest first; words may wrap lines.
+_LABEL_RULES = [r for r in load_rules("cover_labels") if r.get("field")]
+# Cover and notice labels (folded, at a line start) -> Meeting field, from extractors/patterns/cover_labels.jsonl.
+# Longest first; words may wrap lines.  The närvarolista headings are labels too: covers list people under them.
 LABELS: list[tuple[str, str]] = [
-    ("notice_posted", r"datum\s+da\s+anslaget\s+(?:satts|sattes)\s+upp"),
-    ("notice_removed", r"datum\s+da\s+anslaget\s+(?:tas|togs)\s+(?:ned|ner)"),
-    ("storage_place", r"forvaringsplats(?:\s+for\s+protokollet)?"),
-    ("adjustment", r"justeringens\s+plats\s+och\s+tid|justeringens\s+tid\s+och\s+plats|justering"),
-    ("meeting_date", r"sammantradesdatum|motesdatum"),
-    # one label for where and when: "Plats och tid: Stadshuset, kl. 08.30-11.45"
-    ("place_time", r"plats\s+och\s+tid|tid\s+och\s+plats"),
-    # the närvarolista headings, which covers also use as labels with the people inline
-    ("participants", rf"ovriga\s+deltagare|{HEADING_LABEL}"),
-    ("signature", r"underskrift(?:er)?|utdragsbestyrkande"),
-    ("notice", r"anslag\s*/\s*bevis|protokollet\s+ar\s+justerat|observera\s+att"),
-    ("paragraphs", r"paragrafer|paragraf|§§"),
-    ("secretary", r"sekreterare"),
-    ("chair", r"ordforande"),
-    ("adjusters", r"justerande|justerare|utses\s+att\s+justera|justeras\s+av"),
-    ("body", r"organ"),
-    ("date", r"datum"),
-    ("time", r"tid"),
-    ("place", r"plats"),
+    (r.get("field"), r.regex.pattern + (f"|{HEADING_LABEL}" if r.get("with_attendance_headings") else ""))
+    for r in _LABEL_RULES
 ]
-_LABEL = re.compile(
-    r"^[ \t\f]*(?:" + "|".join(f"(?P<{field}>{pattern})" for field, pattern in LABELS) + r")(?![\w-])[ \t]*:?[ \t]*",
-    re.M,
-)
+_LABELS = r"(?:" + "|".join(f"(?P<l{i}>{pattern})" for i, (_, pattern) in enumerate(LABELS)) + r")(?![\w-])[ \t]*:?[ \t]*"
+_LABEL = re.compile(r"^[ \t\f]*" + _LABELS, re.M)
+# The same labels inside a line, after another label ("Underskrifter  Paragrafer 66-89").
+_INNER_LABEL = re.compile(_LABELS)
+# A value that sends the reader elsewhere for the list ("Enligt särskild förteckning, sidan 2").
+REFERRAL = next(r.regex for r in load_rules("cover_labels") if r.get("kind") == "referral")
+
+
+def _field(m: re.Match[str]) -> str:
+    """The Meeting field of the label a _LABEL match found."""
+    return next(LABELS[i][0] for i in range(len(LABELS)) if m.group(f"l{i}") is not None)
+
+
 COVER_START = re.compile(
     r"^[ \t\f]*datum[ \t]*:?[ \t]*\d{4}-\d\d-\d\d[^\n]*\n(?:[ \t]*\n)*[ \t]*tid\b", re.M
 )
@@ -59,13 +54,20 @@ TIME_RANGE = re.compile(r"(?P<a>\d{1,2})[.:](?P<b>\d{2})(?:\s*-\s*(?P<c>\d{1,2})
 
 
 def _fields(text: str, folded: str) -> dict[str, list[str]]:
-    """Label -> value lines (same line, else the next non-blank lines), in original spelling."""
+    """Label -> value lines (same line, else the next non-blank lines), in original spelling.  A label whose value
+    on its line opens with another label is a heading over a block ("Underskrifter  Paragrafer 66-89"): the
+    value belongs to the inner label."""
     matches = list(_LABEL.finditer(folded))
     values: dict[str, list[str]] = {}
     for i, m in enumerate(matches):
-        field = m.lastgroup
+        field = _field(m)
         stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        region = text[m.end() : stop]
+        value_start = m.end()
+        inner = _INNER_LABEL.match(folded, value_start)
+        while inner and inner.end() > value_start:
+            field, value_start = _field(inner), inner.end()
+            inner = _INNER_LABEL.match(folded, value_start)
+        region = text[value_start:stop]
         first, _, rest = region.partition("\n")
         lines: list[str] = []
         if first.strip():
@@ -90,7 +92,7 @@ def _names(lines: list[str]) -> list[str]:
     """Person names from signature lines; a name printed twice counts once."""
     names: list[str] = []
     for line in lines:
-        for part in re.split(r",|\boch\b", line):
+        for part in re.split(r",|\boch\b|\t|\s{3,}", line):
             part = part.strip()
             if part and PERSON.match(part) and part not in names:
                 names.append(part)
@@ -113,6 +115,8 @@ _WEEKDAY = re.compile(r"\b(?:man|tis|ons|tors|fre|lor|son)dag(?:en)?\b(?:\s+den\
 def _place_time(value: str):
     """A "Plats och tid" value -> (place, time, date fact); the parts come in either order, comma-separated or not
     ("Stadshuset, sal A, kl. 08.30-11.45", "Onsdagen den 7 februari 2024 kl. 13.15–16.00, Kommunhuset")."""
+    # an adjournment noted beside the time ("kl 08.30-13.40, ajournering kl 10.55-11.05") is neither place nor time
+    value = value[: m.start()] if (m := re.search(r",?\s*ajourn", fold(value))) else value
     clock = _CLOCK.search(fold(value))
     rest = value
     if clock:
@@ -180,7 +184,7 @@ _HEAD_LABELS = {"meeting_date", "date", "body"}
 
 def _body_in_head(text: str, folded: str) -> str | None:
     """The body a cover prints without a label on a line of its own, before its first label of substance."""
-    end = next((m.start() for m in _LABEL.finditer(folded) if m.lastgroup not in _HEAD_LABELS), len(text))
+    end = next((m.start() for m in _LABEL.finditer(folded) if _field(m) not in _HEAD_LABELS), len(text))
     return next((body for body in map(_body_line, text[:end].split("\n")) if body), None)
 
 
@@ -188,13 +192,36 @@ def _body_in_head(text: str, folded: str) -> str | None:
 _ITEM_HEADING = re.compile(r"^[ \t]*§[ \t]*\d+[ \t]*$", re.M)
 
 
-def _cover_list(text: str, folded: str) -> tuple[int, int] | None:
+def _referred(values: dict[str, list[str]]) -> re.Match[str] | None:
+    """The cover's note that its people are listed elsewhere ("Beslutande  Enligt särskild förteckning, sidan 2")."""
+    lines = values.get("participants") or []
+    return REFERRAL.match(fold(lines[0])) if lines else None
+
+
+def _referred_page(doc: DocText, start: int, values: dict[str, list[str]]) -> int | None:
+    """Offset (from `start`) of the page the cover refers its list to, when it names one and the document has it.
+    Printed page numbers may run behind the file's (inserted pages), so the list is looked for from there on."""
+    referral = _referred(values)
+    if not referral or not referral.group("page"):
+        return None
+    page = int(referral.group("page"))
+    offsets = [i + 1 for i, ch in enumerate(doc.text) if ch == "\f"]
+    if page < 2 or page - 2 >= len(offsets) or offsets[page - 2] <= start:
+        return None
+    return offsets[page - 2] - start
+
+
+def _cover_list(text: str, folded: str, from_offset: int | None = None) -> tuple[int, int] | None:
     """Where a cover lists its people itself instead of in a närvarolista: from the first heading label followed
-    by a person (on its line, "Beslutande: Anna Alm (S)", or the next) to the next label that is no heading."""
+    by a person (on its line, "Beslutande: Anna Alm (S)", or the next) to the next label that is no heading.
+    `from_offset`: the page a cover refers its list to; a list there is taken before any other."""
     first_item = _ITEM_HEADING.search(folded)
-    labels = list(_LABEL.finditer(folded, 0, first_item.start() if first_item else len(folded)))
-    for i, m in enumerate(labels):
-        if m.lastgroup != "participants":
+    ordered = labels = list(_LABEL.finditer(folded, 0, first_item.start() if first_item else len(folded)))
+    if from_offset is not None:
+        later = [m for m in labels if m.start() >= from_offset]
+        labels = later + [m for m in labels if m.start() < from_offset]
+    for m in labels:
+        if _field(m) != "participants":
             continue
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.start())
@@ -203,7 +230,7 @@ def _cover_list(text: str, folded: str) -> tuple[int, int] | None:
         rest = text[m.end() : line_end].strip()
         if not (inline_heading(text[line_start:line_end].strip()) or (not rest and PERSON.match(following))):
             continue
-        stop = next((n.start() for n in labels[i + 1 :] if n.lastgroup != "participants"), len(text))
+        stop = next((n.start() for n in ordered if n.start() > m.start() and _field(n) != "participants"), len(text))
         return line_start, stop
     return None
 
@@ -254,9 +281,15 @@ def _cover_meeting(doc: DocText, start: int, end: int) -> Meeting:
     if attendance:
         meeting.attendance = extract_attendance(text[attendance.start() :], base=start + attendance.start())
     else:
-        listed = _cover_list(text, folded[:head_end])
+        listed = _cover_list(text, folded[:head_end], _referred_page(doc, start, values))
         if listed:
             meeting.attendance = extract_attendance(text[listed[0] : listed[1]], base=start + listed[0])
+    if _referred(values) and not any(a.role == "member" for a in meeting.attendance):
+        # "Beslutande: enligt särskild förteckning" and no such list found: the meeting's attendance is unknown,
+        # not empty.
+        meeting.confidence = 0.5
+    if _referred(values):
+        meeting.rule = "referred_list"
     if meeting.attendance:
         for entry in meeting.attendance:
             meeting_end = max(meeting_end, entry.span.end)
@@ -366,6 +399,41 @@ def called_meeting(doc: DocText, sections: list[Section]) -> Meeting:
 _CALLED_BODY = re.compile(r"\bsammantrade\s+(?:med|i)\s+(?P<body>[^\n]*?(?:namnden|styrelsen|utskottet|fullmaktige|beredningen))\b")
 
 
+# A page is a protocol cover when labels of when and of who stand at line starts close together, whatever its
+# first label: "Plats och tid", "Sammanträdesdatum", "Datum" (COVER_START), "Tid och plats".
+_WHEN_FIELDS = {"meeting_date", "place_time", "date", "time"}
+# what only a held meeting's protocol shows (a kallelse names its chair and secretary too)
+_HELD_FIELDS = {"participants", "adjusters", "adjustment", "paragraphs"}
+_CLUSTER_GAP = 6  # lines between two labels of one cover
+_CLUSTER_FIELDS = 4  # distinct fields a cover shows at least
+
+
+def _gap(text: str, start: int, end: int) -> int:
+    """Lines between two labels that are no label's value: not indented under it, not a person listed."""
+    lines = text[start:end].split("\n")[1:]
+    return sum(1 for ln in lines if ln.strip() and not ln[:1].isspace() and not PERSON.match(ln.strip()))
+
+
+def _label_covers(text: str, folded: str) -> list[int]:
+    """Starts (line of the first label) of the clusters of cover labels in a text that has no "Datum … Tid" head."""
+    starts: list[int] = []
+    cluster: list[re.Match[str]] = []
+
+    def close() -> None:
+        fields = {_field(m) for m in cluster}
+        if len(fields) >= _CLUSTER_FIELDS and fields & _WHEN_FIELDS and fields & _HELD_FIELDS:
+            starts.append(folded.rfind("\n", 0, cluster[0].start()) + 1)
+
+    for m in _LABEL.finditer(folded):
+        if cluster and _gap(text, cluster[-1].end(), m.start()) > _CLUSTER_GAP:
+            close()
+            cluster = []
+        cluster.append(m)
+    if cluster:
+        close()
+    return starts
+
+
 def extract_meetings(doc: DocText, sections: list[Section]) -> list[Meeting]:
     """One Meeting per protocol cover (with its notice and närvarolista) and per set of minutes."""
     folded = fold(doc.text)
@@ -376,17 +444,26 @@ def extract_meetings(doc: DocText, sections: list[Section]) -> list[Meeting]:
         return any(h.start() <= offset < h.end() + _MINUTES_HEAD for h in minutes)
 
     starts = [m.start() for m in COVER_START.finditer(folded) if not in_minutes_head(m.start())]
+    rule = "cover_datum_tid"
     if not starts:
+        rule = "cover_section"
         starts = [
             s.start for s in sections
             if s.kind == "protocol_cover" and s.rule != "minutes_header" and not in_minutes_head(s.start)
         ]
+    if not starts:
+        rule = "cover_labels"
+        starts = [start for start in _label_covers(doc.text, folded) if not in_minutes_head(start)]
     boundaries = sorted(set(starts + [m.start() for m in minutes] + [len(doc.text)]))
     meetings: list[tuple[int, Meeting]] = []
     for start in sorted(set(starts)):
         end = next(b for b in boundaries if b > start)
-        meetings.append((start, _cover_meeting(doc, start, end)))
+        meeting = _cover_meeting(doc, start, end)
+        meeting.rule = rule + ("+referred_list" if meeting.rule else "")
+        meetings.append((start, meeting))
     for heading in minutes:
         end = next(b for b in boundaries if b > heading.start())
-        meetings.append((heading.start(), _minutes_meeting(doc, heading, end)))
+        meeting = _minutes_meeting(doc, heading, end)
+        meeting.rule = "minutes"
+        meetings.append((heading.start(), meeting))
     return [meeting for _, meeting in sorted(meetings, key=lambda pair: pair[0])]
