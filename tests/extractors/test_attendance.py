@@ -151,3 +151,53 @@ def test_seed_001_split_absent_list_and_clock_windows():
         "Irene Hededal": [1031, 1044], "Catrin Ullbrand": [1031, 1044], "Magnus Dahlquist": [1031, 1044],
         "Carina Engelke": [1031, 1032], "Johanna Lindholm": [1031, 1032], "Catarina Stavenberg": [1031, 1031],
     }
+
+
+# --- list forms from other municipalities (text written for these tests) ------------------------------------------
+
+
+def test_lower_case_and_finland_swedish_parties_are_parties_not_functions():
+    text = "Beslutande\nSiv Lund (c), ordförande\nBo Al (kd)\nAnna Ek (SFP)\nMats Åkerman (sdp)\nEva Berg (tf)\n"
+    assert [(e.name, e.party, e.function) for e in extract_attendance(text)] == [
+        ("Siv Lund", "C", "ordförande"), ("Bo Al", "KD", None), ("Anna Ek", "SFP", None),
+        ("Mats Åkerman", "SDP", None), ("Eva Berg", None, "tf"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Tove Ek (V) tjänstgör för Lars Berg (S)", ("member", "tjänstgörande ersättare", "Lars Berg", [])),
+        ("Tove Ek (v), tjg ers för Lars Berg (s), §§ 69-71", ("member", "tjänstgörande ersättare", "Lars Berg", [69, 70, 71])),
+        ("Tove Ek (V), tjänstgörande ersättare för Lars Berg (S)", ("member", "tjänstgörande ersättare", "Lars Berg", [])),
+        ("Tove Ek (V), vice ordförande, § 4", ("member", "vice ordförande", None, [4])),
+    ],
+)
+def test_member_lines_with_functions(line, expected):
+    (entry,) = extract_attendance("Beslutande\n" + line + "\n")
+    assert (entry.role, entry.function, entry.serving_for, entry.paragraphs) == expected
+
+
+def test_ej_beslutande_and_ovriga_deltagande_headings():
+    text = "Ej beslutande\nKim Falk (M), ersättare\nÖvriga deltagande\nEva Holm, förvaltningschef\n"
+    assert [(e.name, e.role, e.title) for e in extract_attendance(text)] == [
+        ("Kim Falk", "substitute", None), ("Eva Holm", "other", "förvaltningschef")
+    ]
+
+
+RUNNING_HEAD = "Tyngby kommun      Sammanträdesprotokoll\nSocialnämnden      Sida 3 (9)\n2024-02-01\n"
+
+
+def test_a_list_goes_on_below_the_next_pages_running_head():
+    text = "Beslutande\nSiv Lund (C)\nBo Al (S)\n\f" + RUNNING_HEAD + "Eva Ros (M)\nErsättare\nKim Falk (M)\n\f§ 4\nVal\n"
+    entries = extract_attendance(text)
+    assert [(e.name, e.role, e.confidence) for e in entries] == [
+        ("Siv Lund", "member", 1.0), ("Bo Al", "member", 1.0), ("Eva Ros", "member", 1.0), ("Kim Falk", "substitute", 1.0)
+    ]
+
+
+def test_a_list_cut_by_a_page_break_is_read_with_low_confidence():
+    # The "Ersättare" heading closes the page and the next page goes on with something else: the list is incomplete.
+    text = "Beslutande\nSiv Lund (C)\nBo Al (S)\nErsättare\n\f" + RUNNING_HEAD + "§ 4 Val av justerare\n"
+    entries = extract_attendance(text)
+    assert [(e.name, e.confidence) for e in entries] == [("Siv Lund", 0.5), ("Bo Al", 0.5)]

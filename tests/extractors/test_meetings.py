@@ -217,3 +217,112 @@ def test_seed_004_one_meeting_and_items_of_its_body():
     ex = extract_document([PageText(number=1, text=text, method=PageMethod.TEXT)])
     assert [(m.body, m.date) for m in ex.meetings] == [("Socialchefsnätverket i Dalarna", date(2025, 10, 17))]
     assert {i.body for i in ex.items} == {"Socialchefsnätverket i Dalarna"}
+
+
+# --- cover templates from other municipalities (text written for these tests) -------------------------------------
+
+def _meeting(text: str):
+    pages = [PageText(number=n, text=p, method=PageMethod.TEXT) for n, p in enumerate(text.split("\f"), start=1)]
+    doc = DocText.from_pages(pages)
+    (meeting,) = extract_meetings(doc, [])
+    return meeting
+
+
+# The cover refers its list elsewhere; the list on page 2 is printed label first, values beside and under it.
+REFERRED = """Fritidsnämnden                         Sammanträdesprotokoll
+2023-09-12
+Plats och tid        Medborgarhuset, sal 3, kl 09.00-12.10, ajournering kl 10.30-10.45
+Beslutande           Enligt särskild förteckning, sidan 2
+Övriga närvarande    Enligt särskild förteckning, sidan 2
+Utses att justera    Jan Ruud
+Justeringens
+plats och tid        Medborgarhuset 2023-09-15
+Underskrifter        Paragrafer 31-38
+Sekreterare          Mona Vik
+Ordförande           Åke Dahl
+Justerande           Jan Ruud
+ANSLAG/BEVIS
+Nämnd / styrelse     Fritidsnämnden
+Sammanträdesdatum    2023-09-12
+Datum för anslags uppsättande   2023-09-18
+Datum för anslags nedtagande    2023-10-10
+Förvaringsplats
+för protokollet      Medborgarhuset
+\fFritidsnämnden                         Sammanträdesprotokoll
+2023-09-12
+Beslutande:          Åke Dahl (C), ordförande
+                     Jan Ruud (S)
+                     Eva Rosén (M)
+                     Pär Lind (S) tjänstgör för Gull Ek (S)
+                     Nina Fors (sd)
+Närvarande ersättare:
+                     Kurt Ås (M)
+Övriga närvarande:   Mona Vik, nämndsekreterare
+                     Olle Berg, fritidschef, §§ 33-35
+\fFritidsnämnden                         Sammanträdesprotokoll
+§ 31 Dnr 2023/12
+Val av justerare
+"""
+
+
+def test_cover_found_by_its_labels_with_the_list_on_the_page_it_refers_to():
+    meeting = _meeting(REFERRED)
+    assert (meeting.body, meeting.date, meeting.time, meeting.place, meeting.paragraph_range) == (
+        "Fritidsnämnden", date(2023, 9, 12), "09:00-12:10", "Medborgarhuset, sal 3", (31, 38)
+    )
+    assert (meeting.chair, meeting.secretary, meeting.adjusters, meeting.adjusted_on) == (
+        "Åke Dahl", "Mona Vik", ["Jan Ruud"], date(2023, 9, 15)
+    )
+    assert (meeting.notice_posted, meeting.notice_removed, meeting.storage_place) == (
+        date(2023, 9, 18), date(2023, 10, 10), "Medborgarhuset"
+    )
+    assert (meeting.rule, meeting.confidence) == ("cover_labels+referred_list", 1.0)
+    assert [(a.name, a.role, a.party, a.function, a.serving_for, a.paragraphs) for a in meeting.attendance] == [
+        ("Åke Dahl", "member", "C", "ordförande", None, []),
+        ("Jan Ruud", "member", "S", None, None, []),
+        ("Eva Rosén", "member", "M", None, None, []),
+        ("Pär Lind", "member", "S", "tjänstgörande ersättare", "Gull Ek", []),
+        ("Nina Fors", "member", "SD", None, None, []),
+        ("Kurt Ås", "substitute", "M", None, None, []),
+        ("Mona Vik", "other", None, None, None, []),
+        ("Olle Berg", "other", None, None, None, [33, 34, 35]),
+    ]
+
+
+def test_a_referred_list_that_is_not_there_leaves_the_meeting_unsure():
+    meeting = _meeting(REFERRED.split("\f")[0] + "\f§ 31 Dnr 2023/12\nVal av justerare\n")
+    assert (meeting.body, meeting.attendance, meeting.confidence) == ("Fritidsnämnden", [], 0.5)
+
+
+def test_a_kallelse_head_is_no_protocol_cover():
+    text = "Kallelse\nTid: Onsdagen den 4 december 2024 kl. 13.30\nPlats: Stadshuset\nOrdförande: Eva Ek\nSekreterare: Bo Al\n"
+    doc = DocText.from_text(text)
+    assert extract_meetings(doc, []) == []
+
+
+def test_nämnd_cover_with_ej_beslutande_and_lower_case_parties():
+    text = (
+        "Sammanträdesdatum       2024-10-08\n"
+        "Plats och tid           Kulturhuset, kl. 14.00–16.30\n"
+        "Beslutande              Siv Lund (c), ordförande\n"
+        "                        Ali Rahim (s), vice ordförande\n"
+        "                        Per Hed (m), §§ 5-6\n"
+        "                        Ann Ros (kd), tjg ers för Per Hed (m) § 7\n"
+        "                        Lo Berg (mp), tjg ers för Ida Nord (v)\n"
+        "Ej beslutande           Kim Falk (m), ersättare\n"
+        "Övriga deltagande       Eva Holm, förvaltningschef\n"
+        "Utses att justera       Ali Rahim\n"
+        "Justeringens plats och tid    Kulturhuset 2024-10-14\n"
+        "Underskrifter           Paragrafer 5–7\n"
+    )
+    meeting = _meeting(text)
+    assert (meeting.date, meeting.paragraph_range, meeting.adjusters) == (date(2024, 10, 8), (5, 7), ["Ali Rahim"])
+    assert [(a.name, a.role, a.party, a.function, a.serving_for, a.paragraphs, a.rule) for a in meeting.attendance] == [
+        ("Siv Lund", "member", "C", "ordförande", None, [], "heading_beslutande"),
+        ("Ali Rahim", "member", "S", "vice ordförande", None, [], "heading_beslutande"),
+        ("Per Hed", "member", "M", None, None, [5, 6], "heading_beslutande"),
+        ("Ann Ros", "member", "KD", "tjänstgörande ersättare", "Per Hed", [7], "heading_beslutande"),
+        ("Lo Berg", "member", "MP", "tjänstgörande ersättare", "Ida Nord", [], "heading_beslutande"),
+        ("Kim Falk", "substitute", "M", "ersättare", None, [], "heading_ej_beslutande"),
+        ("Eva Holm", "other", None, None, None, [], "heading_ovriga"),
+    ]
