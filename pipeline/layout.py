@@ -229,8 +229,10 @@ class _Block:
 
 
 def _blocks(lines: list[_Line], width: float) -> list[_Block]:
-    """Greedy from the top: extend a block while its lines leave a gutter (two or more columns of text),
-    stop at a line that bridges every gutter or after a wide vertical gap; then decide how to read it."""
+    """Greedy from the top: extend a block while its lines leave a gutter (two or more columns of text), stop
+    at a line that bridges a gutter on its own (a heading, a sentence under a table) or after a wide vertical
+    gap; then decide how to read it.  A single line that opens a block of mere rows (a table's heading) is
+    read on its own when the block after it is a table or two columns."""
     if not lines:
         return []
     unit = median(ln.height for ln in lines)
@@ -240,17 +242,28 @@ def _blocks(lines: list[_Line], width: float) -> list[_Block]:
     blocks: list[_Block] = []
     i = 0
     while i < len(lines):
-        j = i + 1
-        while j < len(lines):
-            if lines[j].top - lines[j - 1].bottom > _BLOCK_GAP * unit:
-                break
-            if len(_columns(lines[i : j + 1], gutter)) < 2:
-                break
-            j += 1
-        run = lines[i:j]
-        blocks.extend(_classify(run, width, gutter) if len(_columns(run, gutter)) >= 2 and len(run) >= 2 else [_Block("lines", run)])
-        i = j
+        found = _block_at(lines, i, width, unit, gutter)
+        if all(b.kind == "lines" for b in found) and len(lines[i].segments) == 1 and i + 1 < len(lines):
+            after = _block_at(lines, i + 1, width, unit, gutter)
+            if any(b.kind != "lines" for b in after):
+                found = [_Block("lines", lines[i : i + 1]), *after]
+        blocks.extend(found)
+        i += sum(len(b.lines) for b in found)
     return blocks
+
+
+def _block_at(lines: list[_Line], i: int, width: float, unit: float, gutter: float) -> list[_Block]:
+    j, count = i + 1, len(_columns(lines[i : i + 1], gutter))
+    while j < len(lines):
+        if lines[j].top - lines[j - 1].bottom > _BLOCK_GAP * unit:
+            break
+        n = len(_columns(lines[i : j + 1], gutter))
+        if n < 2 or (n < count and len(lines[j].segments) == 1):
+            break
+        count = n
+        j += 1
+    run = lines[i:j]
+    return _classify(run, width, gutter) if len(run) >= 2 and count >= 2 else [_Block("lines", run)]
 
 
 def _classify(run: list[_Line], width: float, gutter: float) -> list[_Block]:
