@@ -15,6 +15,7 @@ from extractors.entities import extract_entities
 from extractors.items import extract_items, protocol_body_for
 from extractors.meetings import called_meeting, extract_meetings
 from extractors.municipality import detect_municipality
+from extractors.page_context import page_contexts
 from extractors.periods import extract_periods
 from extractors.references import parse_date
 from extractors.segment import classify, segment, strip_noise
@@ -189,4 +190,22 @@ def extract_document(pages: list[PageText]) -> Extraction:
         elif item.paragraph is not None and len(meeting_dates) == 1 and not known:
             # an extract without cover: its one "Sammanträdesdatum" is the meeting's date
             item.meeting_date = next(iter(meeting_dates))
+    _take_page_context(doc, pages, items, meetings)
     return extraction
+
+
+def _take_page_context(doc: DocText, pages: list[PageText], items: list[Item], meetings: list[Meeting]) -> None:
+    """Items and meetings that no cover gave a body or meeting date take those of the running header of the
+    page they start on (extractors.page_context)."""
+    contexts = {c.page: c for c in page_contexts(pages)}
+    for record in [*items, *meetings]:
+        span = record.span
+        context = contexts.get(doc.page_at(span.start) if span.page == 0 else span.page) if span else None
+        if context is None:
+            continue
+        if record.body is None:
+            record.body = context.body
+        if isinstance(record, Item) and record.meeting_date is None:
+            record.meeting_date = context.meeting_date
+        elif isinstance(record, Meeting) and record.date is None:
+            record.date = context.meeting_date
