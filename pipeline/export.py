@@ -43,6 +43,7 @@ def _meeting(m: dict[str, Any]) -> dict[str, Any]:
                 "serving_for": a.get("serving_for"),
                 "title": a.get("title"),
                 "municipality": a.get("municipality"),
+                "confidence": a.get("confidence", 1.0),
                 "span": _span(a.get("span")),
             }
             for a in m.get("attendance") or []
@@ -69,7 +70,8 @@ def _item(i: dict[str, Any]) -> dict[str, Any]:
             for r in i.get("references") or []
         ],
         "votes": [
-            {k: v.get(k) for k in ("yes", "no", "abstain", "proposition", "yes_names", "no_names", "abstain_names")}
+            {k: v.get(k) for k in ("yes", "no", "abstain", "proposition", "yes_names", "no_names", "abstain_names", "rule")}
+            | {"confidence": v.get("confidence", 1.0)}
             for v in i.get("votes") or []
         ],
         "motions": i.get("motions") or [],
