@@ -65,6 +65,8 @@ class OcrResult:
     skew: float = 0.0
     width: int = 0
     height: int = 0
+    #: Tables, a § index, line-end hyphens found by the layout reading of the words (see PageText.regions).
+    regions: list[Region] = field(default_factory=list)
 
 
 class RegionKind(str, Enum):

@@ -27,8 +27,9 @@ import pypdfium2.raw as pdfium_c  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image, ImageSequence, UnidentifiedImageError  # noqa: E402
 
-from models.records import OcrResult, Word  # noqa: E402
+from models.records import OcrResult, Region, Word  # noqa: E402
 from pipeline.errors import OcrError, OcrTimeoutError, OcrUnavailableError  # noqa: E402
+from pipeline.layout import Box, layout_page  # noqa: E402
 
 #: Below this mean word confidence the page is checked with Tesseract's own orientation detection.
 LOW_CONFIDENCE = 60.0
@@ -398,35 +399,91 @@ def _osd_rotation(path: Path, dpi: int, budget: _Budget | None = None) -> int:
 
 
 def result_from_data(data: dict[str, list]) -> OcrResult:
-    """Words and page text from one `image_to_data` table: lines joined by newlines, paragraphs by a blank line."""
-    words: list[Word] = []
-    paragraphs: list[list[list[str]]] = []
-    line_numbers: dict[tuple[int, int, int], int] = {}
-    paragraph_keys: dict[tuple[int, int], int] = {}
+    """Words and page text from one `image_to_data` table, laid out like a text-layer page (see `page_text_from_data`)."""
+    text, words, regions = page_text_from_data(data)
+    confidences = [w.conf for w in words if w.conf >= 0]
+    mean_conf = float(np.mean(confidences)) if confidences else 0.0
+    return OcrResult(text=text, words=words, mean_conf=round(mean_conf, 2), regions=regions)
+
+
+@dataclass(frozen=True, slots=True)
+class _TesseractWord:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+    line: tuple[int, int, int]  # Tesseract's (block, paragraph, line)
+
+
+def _tesseract_words(data: dict[str, list]) -> list[_TesseractWord]:
+    words = []
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()
         if int(data["level"][i]) != 5 or not text:
             continue
-        block, par, line = int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])
-        if (block, par) not in paragraph_keys:
-            paragraph_keys[(block, par)] = len(paragraphs)
-            paragraphs.append([])
-        if (block, par, line) not in line_numbers:
-            line_numbers[(block, par, line)] = len(line_numbers)
-            paragraphs[paragraph_keys[(block, par)]].append([])
-        paragraphs[paragraph_keys[(block, par)]][-1].append(text)
         words.append(
-            Word(
-                text=text,
-                left=int(data["left"][i]),
-                top=int(data["top"][i]),
-                width=int(data["width"][i]),
-                height=int(data["height"][i]),
-                conf=float(data["conf"][i]),
-                line=line_numbers[(block, par, line)],
+            _TesseractWord(
+                text,
+                int(data["left"][i]),
+                int(data["top"][i]),
+                int(data["width"][i]),
+                int(data["height"][i]),
+                float(data["conf"][i]),
+                (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])),
             )
         )
-    page_text = "\n\n".join("\n".join(" ".join(line) for line in lines) for lines in paragraphs)
-    confidences = [w.conf for w in words if w.conf >= 0]
-    mean_conf = float(np.mean(confidences)) if confidences else 0.0
-    return OcrResult(text=page_text, words=words, mean_conf=round(mean_conf, 2))
+    return words
+
+
+def _residual_slope(words: list[_TesseractWord]) -> float:
+    """How far the text lines still climb or fall (dy per dx): the median of a straight fit through the word
+    bottoms of each of Tesseract's lines of three or more words.
+
+    Skews under MIN_SKEW are left in the image, and at 1.5 degrees a line falls by more than its own height
+    across an A4 page: its words must be levelled before they are grouped into lines by position.
+    """
+    lines: dict[tuple[int, int, int], list[_TesseractWord]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    slopes = []
+    for members in lines.values():
+        if len(members) < 3:
+            continue
+        xs = np.array([w.left + w.width / 2 for w in members], dtype=np.float64)
+        ys = np.array([w.top + w.height for w in members], dtype=np.float64)
+        if np.ptp(xs) < 10 * np.median([w.height for w in members]):
+            continue
+        slopes.append(float(np.polyfit(xs, ys, 1)[0]))
+    return float(np.median(slopes)) if slopes else 0.0
+
+
+def page_text_from_data(data: dict[str, list]) -> tuple[str, list[Word], list[Region]]:
+    """One `image_to_data` table -> page text, its words in text order, and regions, read by `pipeline.layout`.
+
+    Tesseract's own blocks put a cover's labels in one block and their values in another; its word boxes, levelled
+    by the lines' residual skew, go through the same layout engine as a text layer's words instead, so an OCR page
+    reads as a text-layer page does: lines by position, a label beside its value, table rows with tab-separated
+    cells, a running header or footer as a line of its own. Each word keeps its box in image pixels, its
+    confidence, and its line in the page text; the words' texts appear in the page text in this order.
+    """
+    words = _tesseract_words(data)
+    if not words:
+        return "", [], []
+    slope = _residual_slope(words)
+    pages = [i for i, level in enumerate(data["level"]) if int(level) == 1]
+    width = int(data["width"][pages[0]]) if pages else max(w.left + w.width for w in words)
+    height = int(data["height"][pages[0]]) if pages else max(w.top + w.height for w in words)
+    boxes, source = [], {}
+    for w in words:
+        drop = slope * (w.left + w.width / 2)
+        box = Box(w.text, w.left, w.top - drop, w.left + w.width, w.top + w.height - drop)
+        boxes.append(box)
+        source[(box.text, box.x0, box.top, box.x1, box.bottom)] = w
+    laid = layout_page(boxes, width, height)
+    placed = []
+    for p in laid.words:
+        w = source[(p.text, p.x0, p.top, p.x1, p.bottom)]
+        placed.append(Word(text=w.text, left=w.left, top=w.top, width=w.width, height=w.height, conf=w.conf, line=p.line))
+    return laid.text, placed, list(laid.regions)

@@ -148,38 +148,31 @@ def test_orientation_is_found_for_each_quarter_turn(turn: int, expected: int) ->
     assert estimate_geometry(page).rotation == expected
 
 
-def test_page_text_joins_lines_with_newlines_and_paragraphs_with_blank_line() -> None:
+def test_page_text_is_laid_out_by_word_position_not_by_tesseract_block() -> None:
+    """Tesseract put the value 'Falun' in a block of its own, after the labels; by position it stands beside 'Plats:'."""
     rows = [
-        # level, block, par, line, text, conf
-        (1, 0, 0, 0, "", -1),
-        (5, 1, 1, 1, "Datum:", 91.5),
-        (5, 1, 1, 1, "2025-10-17", 88.0),
-        (5, 1, 1, 2, "Tid:", 90.0),
-        (4, 1, 2, 1, "", -1),
-        (5, 1, 2, 1, "Plats:", 70.0),
-        (5, 2, 1, 1, " ", -1),
-        (5, 2, 1, 1, "Falun", -1),
+        # level, block, par, line, text, conf, left, top, width, height
+        (1, 0, 0, 0, "", -1, 0, 0, 2000, 600),
+        (5, 1, 1, 1, "Datum:", 91.5, 100, 100, 120, 40),
+        (5, 1, 1, 1, "2025-10-17", 88.0, 600, 100, 210, 40),
+        (5, 1, 1, 2, "Tid:", 90.0, 100, 170, 70, 40),
+        (4, 1, 2, 1, "", -1, 100, 240, 110, 40),
+        (5, 1, 2, 1, "Plats:", 70.0, 100, 240, 110, 40),
+        (5, 2, 1, 1, " ", -1, 600, 240, 10, 40),
+        (5, 2, 1, 1, "Falun", -1, 600, 240, 110, 40),
     ]
     data = {
-        "level": [r[0] for r in rows],
-        "block_num": [r[1] for r in rows],
-        "par_num": [r[2] for r in rows],
-        "line_num": [r[3] for r in rows],
-        "text": [r[4] for r in rows],
-        "conf": [r[5] for r in rows],
-        "left": [10] * len(rows),
-        "top": [20] * len(rows),
-        "width": [30] * len(rows),
-        "height": [40] * len(rows),
+        key: [r[k] for r in rows]
+        for k, key in enumerate(("level", "block_num", "par_num", "line_num", "text", "conf", "left", "top", "width", "height"))
     }
     result = result_from_data(data)
-    assert result.text == "Datum: 2025-10-17\nTid:\n\nPlats:\n\nFalun"
-    assert [(w.text, w.line) for w in result.words] == [
-        ("Datum:", 0),
-        ("2025-10-17", 0),
-        ("Tid:", 1),
-        ("Plats:", 2),
-        ("Falun", 3),
+    assert result.text == "Datum: 2025-10-17\nTid:\nPlats: Falun"
+    assert [(w.text, w.line, w.left, w.top, w.conf) for w in result.words] == [
+        ("Datum:", 0, 100, 100, 91.5),
+        ("2025-10-17", 0, 600, 100, 88.0),
+        ("Tid:", 1, 100, 170, 90.0),
+        ("Plats:", 2, 100, 240, 70.0),
+        ("Falun", 2, 600, 240, -1.0),
     ]
     assert result.mean_conf == pytest.approx((91.5 + 88.0 + 90.0 + 70.0) / 4, abs=0.01)
 
