@@ -8,7 +8,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: setup demo test samples bench clean
+.PHONY: setup demo test samples bench accuracy clean
 
 setup: $(VENV)/.installed
 	@scripts/setup_system.sh
@@ -38,6 +38,12 @@ bench: samples
 	$(PY) benchmarks/ingest_bench.py
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/query_bench.py
+
+# Extraction accuracy on text, text-layer PDFs and the sample scans, then on every gold document printed in six
+# fonts at 200 and 300 dpi and scanned (OCR cached under ~/.cache/protokoll; ACCURACY_ARGS=--quick for one font).
+accuracy: samples
+	$(PY) benchmarks/accuracy.py
+	$(PY) benchmarks/scan_accuracy.py $(ACCURACY_ARGS)
 
 clean:
 	rm -rf $(VENV) .prefect samples/generated out protokoll.db protokoll.db-wal protokoll.db-shm

@@ -361,12 +361,16 @@ def cached_tesseract(cache: Path | None, extra_config: str = "") -> Iterator[Non
             setattr(pytesseract, name, original)
 
 
-def read_pdf(pdf: Path, jobs: int, *, ocr_all: bool = True) -> list[PageText]:
+#: Tesseract language(s) for every page read here (`--language`): the pipeline's own default unless set.
+LANGUAGE: list[str | None] = [None]
+
+
+def read_pdf(pdf: Path, jobs: int) -> list[PageText]:
     """A PDF's pages as `protokoll ingest` reads them: text layer where usable, OCR for the rest."""
     from pipeline.load import ocr_page, prepare
     from pipeline.settings import Settings
 
-    settings = Settings().with_(workers=jobs)
+    settings = Settings().with_(workers=jobs, ocr_language=LANGUAGE[0])
     prepared = prepare(pdf, settings)
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         ocred = list(pool.map(lambda n: ocr_page(prepared.path, prepared.kind, n, settings), prepared.ocr_pages))
@@ -556,9 +560,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("PROTOKOLL_WORKERS", 2)), help="Tesseract processes at once")
     parser.add_argument("--cache", default=str(CACHE), help="Tesseract output cache ('' to disable)")
     parser.add_argument("--tesseract-config", default="", help="appended to the pipeline's Tesseract options (to measure one)")
+    parser.add_argument("--language", help="Tesseract language(s) instead of the pipeline's default (to measure one, e.g. swe+eng)")
     parser.add_argument("--misses", action="store_true", help="list what the scans missed, per document")
     parser.add_argument("--verbose", action="store_true", help="a line per document and configuration")
     args = parser.parse_args(argv)
+    LANGUAGE[0] = args.language
 
     fonts = args.fonts or ([QUICK_FONT] if args.quick else list(FONTS))
     missing = [f for f in fonts if typeface(f, 300) is None]
