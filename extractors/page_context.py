@@ -27,6 +27,9 @@ _MAX_RUNNING_CHARS = 100
 # numbers, decision openings and clauses, table rows.
 _CONTENT = re.compile(
     r"^[ \t]*(?:§|\d+[ \t]*§|att\b)|\b(?:dnr|diarienummer|diarienr|arendenummer|arendenr)\b|\b(?:beslut(?:ade|ar)|foreslar)\b|\t"
+    # the headings of a § item's parts, which can stand at the foot of page after page
+    r"|^[ \t]*(?:beslut\w*|forslag till beslut|arendet|arendebeskrivning|sammanfattning|yrkande\w*|reservation\w*"
+    r"|omrostning\w*|propositionsordning|protokollsanteckning\w*|jav|expedier\w*|bilag\w*)[ \t]*:?[ \t]*$"
 )
 # A printed page counter: "Sida 3 av 12", "3 (14)", "3 av 12", "Sida 3", "- 3 -", a bare "3".
 _COUNTER = re.compile(
@@ -36,7 +39,9 @@ _COUNTER = re.compile(
 _PROTOCOL_NUMBER = re.compile(r"\bprotokoll[ \t]*(?:nr|nummer)\.?[ \t]*(?P<n>\d{1,4})\b")
 _LABELLED_DATE = re.compile(r"\b(?:sammantradesdatum|motesdatum|datum)[ \t]*:?[ \t]*(?P<date>\d{4}-\d{2}-\d{2})\b")
 _ISO_DATE = re.compile(r"(?<![\d-])(?P<date>\d{4}-\d{2}-\d{2})(?![\d-])")
-_PROTOCOL_WORD = re.compile(r"\b(?:sammantrades)?protokoll\b|\bprotokollsutdrag\b")
+# Day.month.year, as Finland-Swedish headers print the meeting date ("26.09.2022").
+_DOTTED_DATE = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?![\d.])")
+_PROTOCOL_WORD = re.compile(r"\b(?:sammantrades)?protokoll\b|\bprotokollsutdrag\b|\bforedragningslista\b|\bkallelse\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,28 +83,35 @@ def _edges(lines: list[tuple[int, int]]) -> list[tuple[RegionKind, tuple[int, in
 
 
 def running_lines(pages: list[str]) -> list[list[RunningLine]]:
-    """For each page text, its header and footer lines: a line at a page's top or bottom whose text (digits
-    ignored) is at an edge of enough pages (two of up to four pages, a fifth of a longer document), or a page
-    counter at an edge of a document of several pages."""
+    """For each page text, its header and footer lines: lines running from a page's top or bottom edge whose
+    text (digits ignored) is at an edge of enough pages (two of up to four pages, a fifth of a longer
+    document), or which are a page counter, in a document of several pages."""
     edges = [_edges(_page_lines(text)) for text in pages]
     seen: dict[str, set[int]] = {}
     for index, (text, found) in enumerate(zip(pages, edges)):
         for _, (a, b) in found:
             seen.setdefault(_key(text[a:b]), set()).add(index)
     need = 2 if len(pages) <= 4 else max(3, math.ceil(len(pages) / 5))
+    def running(line: str) -> bool:
+        folded = fold(line)
+        if len(line.strip()) > _MAX_RUNNING_CHARS or _CONTENT.search(folded):
+            return False
+        counter = len(pages) >= 2 and _COUNTER.search(folded) is not None and len(folded.split()) <= 4
+        return counter or len(seen[_key(line)]) >= need
+
     out: list[list[RunningLine]] = []
     for text, found in zip(pages, edges):
+        # a header runs down from the top of the page, a footer up from the bottom: the first line that is
+        # the page's own ends it
+        heads = [(k, span) for k, span in found if k is RegionKind.HEADER]
+        feet = [(k, span) for k, span in found if k is RegionKind.FOOTER]
         lines = []
-        for kind, (a, b) in found:
-            line = text[a:b]
-            folded = fold(line)
-            if len(line.strip()) > _MAX_RUNNING_CHARS or _CONTENT.search(folded):
-                continue
-            repeated = len(seen[_key(line)]) >= need
-            counter = len(pages) >= 2 and _COUNTER.search(folded) is not None and len(folded.split()) <= 4
-            if repeated or counter:
-                lines.append(RunningLine(kind, a, b, line))
-        out.append(lines)
+        for group in (heads, feet[::-1]):
+            for kind, (a, b) in group:
+                if not running(text[a:b]):
+                    break
+                lines.append(RunningLine(kind, a, b, text[a:b]))
+        out.append(sorted(lines, key=lambda r: r.start))
     return out
 
 
@@ -135,6 +147,19 @@ def _body_in(line: str) -> str | None:
     return None
 
 
+def _header_date(folded: str, kind: RegionKind) -> date | None:
+    """A labelled date ("Sammanträdesdatum: 2024-04-25") in any running line; a bare one only in a header."""
+    m = _LABELLED_DATE.search(folded)
+    if m is None and kind is RegionKind.HEADER:
+        m = _ISO_DATE.search(folded)
+        if m is None and (d := _DOTTED_DATE.search(folded)):
+            try:
+                return date(int(d.group("y")), int(d.group("m")), int(d.group("d")))
+            except ValueError:
+                return None
+    return parse_date(m.group("date")) if m else None
+
+
 def _context(number: int, lines: list[RunningLine]) -> PageContext:
     context = PageContext(page=number)
     for line in lines:
@@ -144,11 +169,7 @@ def _context(number: int, lines: list[RunningLine]) -> PageContext:
         if context.protocol_number is None and (m := _PROTOCOL_NUMBER.search(folded)):
             context.protocol_number = int(m.group("n"))
         if context.meeting_date is None:
-            m = _LABELLED_DATE.search(folded)
-            if m is None and line.kind is RegionKind.HEADER:
-                m = _ISO_DATE.search(folded)
-            if m:
-                context.meeting_date = parse_date(m.group("date"))
+            context.meeting_date = _header_date(folded, line.kind)
         if context.page_number is None and (m := _COUNTER.search(folded)) and len(folded.split()) <= 4:
             context.page_number = int(m.group("n") or m.group("n2") or m.group("n3"))
             of = m.group("of") or m.group("of2")
