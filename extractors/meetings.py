@@ -389,6 +389,7 @@ def called_meeting(doc: DocText, sections: list[Section]) -> Meeting:
     """The meeting a kallelse calls, read like a cover from its head (everything before the first agenda item)."""
     first_item = next((s.start for s in sections if s.kind == "minutes_item"), len(doc.text))
     meeting = _cover_meeting(doc, 0, first_item)
+    meeting.rule = "called_meeting"
     called = _CALLED_BODY.search(fold(doc.text[:first_item]))
     if called:
         meeting.body = normalise_body(doc.text[called.start("body") : called.end("body")])

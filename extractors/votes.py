@@ -92,11 +92,12 @@ def _column_of(line: str, offset: int, header: str, columns: list[tuple[int, int
     return min(columns, key=lambda c: max(c[1] - offset, offset - c[2], 0))[3] if columns else None
 
 
-def _table_vote(text: str, folded: str, start: int, end: int, vote: Vote) -> bool:
-    """Names (and a "Summa" row's counts) from a roll-call table in text[start:end]; True if one was read."""
+def _table_vote(text: str, folded: str, start: int, end: int, vote: Vote) -> tuple[bool, bool]:
+    """Names (and a "Summa" row's counts) from a roll-call table in text[start:end]: (a table was read, it ended
+    at a page break without a "Summa" row, so that its rows may go on where they were not read)."""
     m = TABLE_HEADER.search(folded, start, end)
     if not m:
-        return False
+        return False, False
     header = folded[m.start() : m.end()]
     columns = []  # (cell index, first and last offset of the header word, choice)
     sep = r"\t|\|" if ("\t" in header or "|" in header) else None
@@ -108,6 +109,8 @@ def _table_vote(text: str, folded: str, start: int, end: int, vote: Vote) -> boo
     names: dict[str, list[str]] = {"yes": [], "no": [], "abstain": []}
     sums: dict[str, int] = {}
     pos = m.end() + 1
+    last_row = 0
+    cut = False
     for line_m in re.finditer(r"[^\n]*", text[pos:end]):
         line = line_m.group()
         if not line.strip() or re.fullmatch(r"[\s|:+=-]*", line):
@@ -123,17 +126,19 @@ def _table_vote(text: str, folded: str, start: int, end: int, vote: Vote) -> boo
         marks = list(TABLE_MARK.finditer(line))
         name_part = line[: marks[0].start()] if marks else line
         if not _TABLE_NAME.match(name_part):
+            cut = "\f" in text[pos + last_row : pos + line_m.end()]
             break
+        last_row = line_m.end()
         if not marks:
             continue  # a member listed without a mark took no part in the vote
         choice = _column_of(line, marks[0].start() + len(marks[0].group()) // 2, header, columns)
         if choice:
             names[choice].append(_table_name(name_part))
     if not any(names.values()) and not sums:
-        return False
+        return False, False
     vote.yes_names, vote.no_names, vote.abstain_names = names["yes"], names["no"], names["abstain"]
     vote.yes, vote.no, vote.abstain = sums.get("yes"), sums.get("no"), sums.get("abstain")
-    return True
+    return True, cut and not sums
 
 
 def _table_name(cell: str) -> str:
@@ -200,9 +205,12 @@ def _counts(text: str, folded: str, start: int, end: int, vote: Vote, clean: dic
 def _vote_in(text: str, folded: str, start: int, end: int, base: int) -> Vote | None:
     vote = Vote()
     rules: list[str] = []
-    if _table_vote(text, folded, start, end, vote):
+    table, table_cut = _table_vote(text, folded, start, end, vote)
+    if table:
         rules.append("table")
     found, clean = _roll_calls(text, folded, start, end, vote)
+    if table_cut:
+        clean.update({choice: False for choice in ("yes", "no", "abstain")})
     if found:
         rules.append("roll_call")
     counted = _counts(text, folded, start, end, vote, clean)

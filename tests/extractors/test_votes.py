@@ -125,3 +125,25 @@ def test_voting_table_with_a_cell_per_column(rows):
     assert (vote.yes_names, vote.no_names, vote.abstain_names) == (
         ["Gun Lo (v)", "Eva Alm (s)"], ["Bo Ström (m)"], ["Tor Vik (sd)"]
     )
+
+
+def test_a_voting_table_cut_by_a_page_break_is_a_partial_read():
+    # Three Ja marks read before the page ends; the stated count says four: the rest of the table was not read.
+    text = (
+        "Omröstning\nJa-röst för förslaget, nej-röst för avslag.\n"
+        "Ledamot\tJa\tNej\tAvstår\nGun Lo (V)\tX\t\t\nEva Alm (S)\tX\t\t\nPer Ek (S)\tX\t\t\n"
+        "\fTyngby kommun   Sammanträdesprotokoll\nBo Ström (M)\t\tX\t\n"
+        "Omröstningen utfaller med 4 ja-röster och 1 nej-röst.\n"
+    )
+    (vote,) = extract_votes(text)
+    assert (vote.yes, vote.no, len(vote.yes_names), vote.confidence) == (4, 1, 3, 0.5)
+
+
+def test_a_whole_voting_table_that_disagrees_with_its_count_is_read_with_full_confidence():
+    text = (
+        "Omröstning\nJa-röst för förslaget, nej-röst för avslag.\n"
+        "Ledamot\tJa\tNej\tAvstår\nGun Lo (V)\tX\t\t\nEva Alm (S)\tX\t\t\nBo Ström (M)\t\tX\t\n"
+        "Omröstningen utfaller med 3 ja-röster och 1 nej-röst.\n"
+    )
+    (vote,) = extract_votes(text)
+    assert (vote.yes, vote.no, len(vote.yes_names), vote.confidence) == (3, 1, 2, 1.0)
