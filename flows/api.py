@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import atexit
 import contextvars
+import ctypes
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -34,7 +36,14 @@ from pathlib import Path
 #: Seconds to wait for each start: a healthy start takes about 4 s on two cores.
 START_TIMEOUTS: tuple[float, ...] = (60, 60, 120)
 #: Environment Prefect gives its own ephemeral server: no UI, ephemeral services only.
-_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+_SERVER_ENV = {
+    "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
+    # Nobody reads a temporary API's event feed; stored, its events were most of what its database grew by.
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+}
+#: Flow runs the temporary API's database keeps (in PREFECT_HOME); older ones are deleted after each run.
+KEEP_FLOW_RUNS = 20
+_PR_SET_PDEATHSIG = 1
 
 
 class LocalApiError(RuntimeError):
@@ -72,11 +81,11 @@ class LocalApi:
                 return f"no answer after {timeout:g} s"
             time.sleep(0.05)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -91,6 +100,7 @@ class LocalApi:
 
 _lock = threading.Lock()
 _running: LocalApi | None = None
+_launched: list[LocalApi] = []
 
 
 def _free_port() -> int:
@@ -100,7 +110,18 @@ def _free_port() -> int:
 
 
 def launch() -> LocalApi:
-    """Start the server process with Prefect's own ephemeral-server command; do not wait for it."""
+    """Start the server process with Prefect's own ephemeral-server command; do not wait for it.
+
+    The server never outlives this process: it is stopped at exit, and the kernel sends it SIGTERM when this
+    process dies any other way (kill -9 included). Linux sends that signal when the thread that started the
+    child ends, so every server is started from one thread that lives as long as the process. The server has
+    a process group of its own, so a Ctrl-C at the terminal reaches this process, which stops it in order,
+    instead of killing it under a run that still needs it.
+    """
+    return _launcher.submit(_launch).result()
+
+
+def _launch() -> LocalApi:
     spec = importlib.util.find_spec("prefect")  # finds the package without importing it
     if spec is None or not spec.submodule_search_locations:
         raise LocalApiError("Prefect is not installed")
@@ -114,9 +135,37 @@ def launch() -> LocalApi:
     ]
     with os.fdopen(handle, "wb") as log:
         process = subprocess.Popen(
-            command, env={**os.environ, **_SERVER_ENV}, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            command, env={**os.environ, **_SERVER_ENV}, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=_die_with_parent(os.getpid()),
         )
-    return LocalApi(port, process, Path(log_name))
+    server = LocalApi(port, process, Path(log_name))
+    _launched.append(server)
+    atexit.register(server.stop)
+    return server
+
+
+def stop_all(timeout: float = 1.0) -> None:
+    """Stop every server this process started, without waiting more than about `timeout` seconds for each
+    (for a command leaving at once, where the exit handlers may wait on a run that will not finish)."""
+    for server in _launched:
+        server.stop(timeout)
+
+
+def _die_with_parent(parent: int):
+    """In the child, before exec: ask for SIGTERM when the parent dies, and leave if it already has."""
+    def set_death_signal() -> None:
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):  # not Linux: the exit handler is all there is
+            return
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return set_death_signal if sys.platform.startswith("linux") else None
+
+
+#: The one thread every server is started from (see `launch`); it lives as long as the process.
+_launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefect-api-launcher")
 
 
 def _configured(read_profile: bool = True) -> bool:
@@ -152,7 +201,6 @@ def ensure_local_api(timeouts: Sequence[float] = START_TIMEOUTS, *, settled: boo
             server = launch()
             problem = server.wait(timeout)
             if problem is None:
-                atexit.register(server.stop)
                 _running = server
                 return server.url
             errors.append(f"{server.url} {problem}")
@@ -193,3 +241,21 @@ def api_settings(url: str | None) -> Iterator[None]:
     heartbeat = prefect.settings.PREFECT_FLOWS_HEARTBEAT_FREQUENCY
     with temporary_settings(updates={PREFECT_API_URL: url, heartbeat: None}):
         yield
+
+
+def prune_flow_runs(keep: int = KEEP_FLOW_RUNS) -> int:
+    """Delete all but the `keep` newest flow runs (with their task runs and states) through the API in use.
+
+    The temporary API keeps its database in PREFECT_HOME, where nothing else would ever trim it; call this
+    inside `api_settings` of that API only, never against a server someone keeps for its run history.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    deleted = 0
+    with get_client(sync_client=True) as client:
+        while old := client.read_flow_runs(sort=FlowRunSort.EXPECTED_START_TIME_DESC, offset=keep, limit=100):
+            for run in old:
+                client.delete_flow_run(run.id)
+                deleted += 1
+    return deleted

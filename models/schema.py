@@ -176,6 +176,8 @@ class ExtractionRecord(Base):
     document_date: Mapped[str | None] = mapped_column(String(10))
     data: Mapped[dict[str, Any]] = mapped_column(JsonType)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the consistency check last covered this extraction (migration 0006); None: still to check.
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class FlagRecord(Base):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
@@ -40,7 +42,9 @@ def _settings(db: str | None, **changes: object) -> Settings:
     try:
         ensure_schema(settings.database_url)
     except Exception as e:  # noqa: BLE001 - any connection problem is reported the same way
-        err_console.print(f"[red]cannot open database {settings.database_url}: {e}[/red]")
+        from models.db import mask_secrets, masked_url
+
+        err_console.print(f"[red]cannot open database {masked_url(settings.database_url)}: {mask_secrets(str(e), settings.database_url)}[/red]")
         raise typer.Exit(ExitCode.DATABASE) from e
     return settings
 
@@ -52,6 +56,8 @@ class BarProgress:
         self.progress = progress
         self.docs = progress.add_task("documents", total=0)
         self.pages = progress.add_task("pages", total=0)
+        self.outcomes: list = []
+        self.check = None
 
     def add_documents(self, count: int) -> None:
         self.progress.update(self.docs, total=(self.progress.tasks[self.docs].total or 0) + count)
@@ -63,7 +69,48 @@ class BarProgress:
         self.progress.advance(self.pages)
 
     def document_done(self, outcome) -> None:
+        self.outcomes.append(outcome)
         self.progress.advance(self.docs)
+
+    def checked(self, report) -> None:
+        self.check = report
+
+
+class StopOnSignal:
+    """Ctrl-C (SIGINT) and SIGTERM stop an ingest in order: nothing new is started, the documents under way
+    are finished or rolled back, the summary so far is printed and the command exits with 128 + the signal's
+    number (130, 143). If that takes longer than `grace` seconds, or a second signal comes, `leave` is called
+    at once from another thread; committed work is kept either way, and what was in hand is rolled back."""
+
+    def __init__(self, leave, grace: float = 3.5) -> None:
+        self.stop = threading.Event()
+        self.signum: int | None = None
+        self.leave = leave
+        self.grace = grace
+        self._previous: dict[int, object] = {}
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + (self.signum or signal.SIGINT)
+
+    def __enter__(self) -> "StopOnSignal":
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._received)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+    def _received(self, signum: int, _frame) -> None:
+        if self.stop.is_set():
+            threading.Thread(target=self.leave, args=(self.exit_code,), daemon=True).start()
+            return
+        self.signum = signum
+        self.stop.set()
+        timer = threading.Timer(self.grace, self.leave, args=(self.exit_code,))
+        timer.daemon = True
+        timer.start()
 
 
 @app.command()
@@ -81,30 +128,61 @@ def ingest(
         raise typer.Exit(ExitCode.USAGE)
     from flows.api import LocalApiError, start_local_api_soon
 
-    # First of all: the API server boots on the other core while this process opens the database
-    # and loads Prefect and the pipeline (spaCy, pdfplumber, …).
-    api = start_local_api_soon()
-    settings = _settings(db, workers=workers, dask_address=dask, ocr_language=language)
-    from flows.ingest import run_ingest
-    from pipeline.extract import warm_up
+    bar: Progress | None = None
+    progress: BarProgress | None = None
+    summary_once = threading.Lock()
 
-    if not api.done():
-        warm_up()  # free while the API boots; with a running server the first extraction loads them instead
+    def leave_now(code: int) -> None:
+        """The run did not stop within its grace time: print what is done and leave; the database rolls back
+        what was in hand, and the exit handlers stop the temporary API."""
+        if not summary_once.acquire(blocking=False):
+            return
+        if bar is not None:
+            bar.stop()
+        _print_summary(progress.outcomes if progress else [], progress.check if progress else None, stopped=True)
+        from flows.api import stop_all
 
-    columns = (TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:
-        try:
-            api.result()
-            outcomes = run_ingest([str(p) for p in paths], settings, BarProgress(bar))
-        except LocalApiError as e:
-            err_console.print(f"[red]{e}[/red]")
-            raise typer.Exit(ExitCode.ORCHESTRATOR) from e
-    _print_summary(outcomes)
+        stop_all()  # not every exit handler: Prefect's would wait for the tasks still running
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+    with StopOnSignal(leave_now) as signals:
+        # First of all: the API server boots on the other core while this process opens the database
+        # and loads Prefect and the pipeline (spaCy, pdfplumber, …).
+        api = start_local_api_soon()
+        settings = _settings(db, workers=workers, dask_address=dask, ocr_language=language)
+        from flows.ingest import run_ingest
+        from pipeline.extract import warm_up
+
+        if not api.done():
+            warm_up()  # free while the API boots; with a running server the first extraction loads them instead
+
+        columns = (TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        outcomes = None
+        with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:
+            progress = BarProgress(bar)
+            try:
+                api.result()
+                if not signals.stop.is_set():
+                    outcomes = run_ingest([str(p) for p in paths], settings, progress, signals.stop)
+            except LocalApiError as e:
+                err_console.print(f"[red]{e}[/red]")
+                raise typer.Exit(ExitCode.ORCHESTRATOR) from e
+            except BaseException:
+                # Prefect turns a SIGTERM during a flow into an exception of its own, then hands the signal on.
+                if not signals.stop.is_set():
+                    raise
+        summary_once.acquire()  # kept: a grace timer firing from here on must not print a second summary
+        stopped = signals.stop.is_set()
+        _print_summary(progress.outcomes if outcomes is None or stopped else outcomes, progress.check, stopped=stopped)
+    if stopped:
+        raise typer.Exit(signals.exit_code)
     failed = [o for o in outcomes if not o.ok]
     raise typer.Exit(ExitCode.SOME_FAILED if failed else ExitCode.OK)
 
 
-def _print_summary(outcomes) -> None:
+def _print_summary(outcomes, check=None, stopped: bool = False) -> None:
     counts = Counter(o.status for o in outcomes)
     table = Table(title="ingest summary")
     table.add_column("file", overflow="fold")
@@ -120,14 +198,27 @@ def _print_summary(outcomes) -> None:
         f"ingested {counts['ingested']}, unchanged {counts['unchanged']}, "
         f"partial {counts['partial']}, failed {counts['failed']}"
     )
+    if check is not None and check.checked:
+        console.print(f"checked {check.checked} documents: {check.flags} flags")
+    if stopped:
+        console.print("stopped before the end: what is stored is kept; run the same command again to finish")
 
 
 @app.command()
 def status(db: DbOption = None) -> None:
-    """List documents whose last ingestion failed, with their errors."""
+    """List documents whose last ingestion failed, with their errors, and work a stopped run left."""
     settings = _settings(db)
+    from pipeline.extract import unextracted_versions
+    from pipeline.flags import unchecked_documents
     from pipeline.store import open_failures
 
+    unextracted = unextracted_versions(settings.database_url)
+    unchecked = unchecked_documents(settings.database_url)
+    if unextracted or unchecked:
+        console.print(
+            f"stored but not extracted: {len(unextracted)}; extracted but not checked: {len(unchecked)} "
+            "(`protokoll check` or the next ingest finishes them)"
+        )
     failures = open_failures(settings.database_url)
     if not failures:
         console.print("no failed documents")
@@ -138,6 +229,19 @@ def status(db: DbOption = None) -> None:
     for f in failures:
         table.add_row(f.path, f.status, str(f.page or ""), f.code or "", f.message or "")
     console.print(table)
+
+
+@app.command()
+def check(db: DbOption = None) -> None:
+    """Finish what a stopped run left, without ingesting: extract stored documents, then run the consistency check."""
+    settings = _settings(db)
+    from pipeline.extract import extract_unextracted
+    from pipeline.flags import check_pending
+
+    extracted, failed = extract_unextracted(settings.database_url)
+    report = check_pending(settings.database_url)
+    console.print(f"extracted {extracted}, failed {failed}; checked {report.checked} documents: {report.flags} flags")
+    raise typer.Exit(ExitCode.SOME_FAILED if failed else ExitCode.OK)
 
 
 @app.command()

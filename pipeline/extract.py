@@ -8,11 +8,11 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
-from models.db import session_scope
+from models.db import session_scope, write_session
 from models.records import EXTRACTOR_VERSION, Extraction
-from models.schema import DocumentVersion, ExtractionRecord
+from models.schema import Document, DocumentVersion, ExtractionRecord
 from pipeline import normalise, store
 from pipeline.store import Outcome
 
@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 #: Outcomes whose pages were just stored and need extracting.
 EXTRACTABLE = ("ingested", "partial")
+#: Version statuses whose pages are stored (a page that failed OCR leaves the others readable).
+STORED = ("ok", "partial")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -47,13 +49,27 @@ def warm_up() -> None:
     extract_document([PageText(number=1, text="Protokoll\nDatum: den 3 mars 2024\n§ 1 Mötets öppnande\n", method=PageMethod.TEXT)])
 
 
-def extract_version(url: str, version_id: int) -> Extraction:
-    """Extract one stored version (from its pages, never re-OCRing) and replace its stored extraction."""
+def extract_version(url: str, version_id: int, replace: bool = True) -> Extraction | None:
+    """Extract one stored version (from its pages, never re-OCRing) and store the extraction, committed at once.
+
+    With `replace=False` a version already extracted by this extractor version (by another process that stored
+    or met the same bytes) is left as it is and None is returned: two processes never extract one version twice.
+    """
     from extractors.document import extract_document
 
+    if not replace and _extracted(url, version_id):
+        return None
     pages = [p for p in store.pages_of(url, version_id) if not p.error]
     extraction = extract_document(pages)
-    with session_scope(url) as session:
+    with write_session(url) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # The lock store_records takes anyway, taken first so the look below sees every committed extraction.
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": normalise.ENTITY_LOCK})
+        current = select(ExtractionRecord.id).where(
+            ExtractionRecord.version_id == version_id, ExtractionRecord.extractor_version == EXTRACTOR_VERSION
+        )
+        if not replace and session.scalar(current) is not None:
+            return None
         session.execute(
             delete(ExtractionRecord).where(
                 ExtractionRecord.version_id == version_id,
@@ -75,16 +91,26 @@ def extract_version(url: str, version_id: int) -> Extraction:
     return extraction
 
 
+def _extracted(url: str, version_id: int) -> bool:
+    with session_scope(url) as session:
+        return session.scalar(
+            select(ExtractionRecord.id).where(
+                ExtractionRecord.version_id == version_id, ExtractionRecord.extractor_version == EXTRACTOR_VERSION
+            )
+        ) is not None
+
+
 def extract_or_record(url: str, version_id: int) -> bool:
-    """Extract a version; a failure is stored against its document (code `extract_failed`), never raised."""
+    """Extract a version unless it is extracted already; a failure is stored against its document
+    (code `extract_failed`, the reason in its message), never raised and never printed."""
     try:
-        extract_version(url, version_id)
+        extract_version(url, version_id, replace=False)
         return True
     except Exception as e:  # noqa: BLE001 - the document boundary
-        log.exception("extraction failed for version %s", version_id)
+        log.debug("extraction failed for version %s", version_id, exc_info=True)
         from models.schema import DocumentVersion, IngestError
 
-        with session_scope(url) as session:
+        with write_session(url) as session:
             document_id = session.scalar(select(DocumentVersion.document_id).where(DocumentVersion.id == version_id))
             session.add(IngestError(document_id=document_id, version_id=version_id, code="extract_failed", message=f"extraction failed: {type(e).__name__}: {e}"))
         return False
@@ -97,6 +123,27 @@ def extract_outcome(url: str, outcome: Outcome) -> bool:
     return extract_or_record(url, outcome.version_id)
 
 
+def unextracted_versions(url: str) -> list[int]:
+    """Current versions whose pages are stored but not extracted by this extractor version (a run stopped
+    between the two, or the rules changed), oldest first."""
+    with session_scope(url) as session:
+        extracted = select(ExtractionRecord.version_id).where(ExtractionRecord.extractor_version == EXTRACTOR_VERSION)
+        return list(
+            session.scalars(
+                select(DocumentVersion.id)
+                .join(Document, Document.current_version_id == DocumentVersion.id)
+                .where(DocumentVersion.status.in_(STORED), DocumentVersion.id.not_in(extracted))
+                .order_by(DocumentVersion.id)
+            )
+        )
+
+
+def extract_unextracted(url: str) -> tuple[int, int]:
+    """Extract every stored-but-unextracted current version; (extracted, failed)."""
+    results = [extract_or_record(url, version_id) for version_id in unextracted_versions(url)]
+    return results.count(True), results.count(False)
+
+
 def stored_extraction(url: str, version_id: int) -> dict[str, Any] | None:
     with session_scope(url) as session:
         return session.execute(
@@ -105,13 +152,6 @@ def stored_extraction(url: str, version_id: int) -> dict[str, Any] | None:
                 ExtractionRecord.extractor_version == EXTRACTOR_VERSION,
             )
         ).scalar_one_or_none()
-
-
-def check_versions(url: str, version_ids: list[int]) -> int:
-    """Run the consistency engine for matters touched by these versions; returns the number of flags stored."""
-    from pipeline import flags
-
-    return flags.run_checks(url, touched=set(version_ids))
 
 
 def from_jsonable(cls: type, data: Any) -> Any:

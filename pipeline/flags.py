@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from models.claims import DocumentFacts, Flag
-from models.db import session_scope
+from models.db import exclusive, session_scope, write_session
 from models.records import EXTRACTOR_VERSION, Extraction
 from models.schema import Document, DocumentVersion, ExtractionRecord, FlagDocument, FlagRecord, Page, Review
 from pipeline.extract import from_jsonable
@@ -58,16 +59,70 @@ def _issuer(extraction: Extraction) -> str | None:
     return bodies[0] if bodies else None
 
 
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What one check did: extractions it covered and the flags it raised."""
+
+    checked: int
+    flags: int
+
+
 def run_checks(url: str, touched: set[int] | None = None) -> int:
     """Check the matters touched by these versions (all when None); store the flags; return how many were raised."""
+    with exclusive(url, "check"):
+        extraction_ids = _extractions_of(url, touched)
+        return _check(url, touched, extraction_ids).flags
+
+
+def check_pending(url: str) -> CheckReport:
+    """Check the matters of every extraction no check has covered yet, and record them as checked.
+
+    Checks run one at a time per database (`models.db.exclusive`) and read the documents only once they hold
+    the lock, so the last check of a matter sees every document extracted before it: whatever the number of
+    processes that wrote them, and in whatever order, the stored flags are those of one check over all of them.
+    """
+    with exclusive(url, "check"):
+        with session_scope(url) as session:
+            pending = session.execute(
+                select(ExtractionRecord.id, ExtractionRecord.version_id).where(ExtractionRecord.checked_at.is_(None))
+            ).all()
+        if not pending:
+            return CheckReport(0, 0)
+        return _check(url, {version_id for _, version_id in pending}, [extraction_id for extraction_id, _ in pending])
+
+
+def unchecked_documents(url: str) -> list[str]:
+    """Paths of current documents whose extraction no check has covered (a run stopped before its check)."""
+    with session_scope(url) as session:
+        return list(
+            session.scalars(
+                select(Document.path)
+                .join(ExtractionRecord, ExtractionRecord.version_id == Document.current_version_id)
+                .where(ExtractionRecord.extractor_version == EXTRACTOR_VERSION, ExtractionRecord.checked_at.is_(None))
+                .order_by(Document.path)
+            )
+        )
+
+
+def _extractions_of(url: str, versions: set[int] | None) -> list[int]:
+    with session_scope(url) as session:
+        query = select(ExtractionRecord.id).where(ExtractionRecord.extractor_version == EXTRACTOR_VERSION)
+        if versions is not None:
+            query = query.where(ExtractionRecord.version_id.in_(versions))
+        return list(session.scalars(query))
+
+
+def _check(url: str, touched: set[int] | None, extraction_ids: list[int]) -> CheckReport:
+    """Run the engine over the matters of `touched` versions (all when None), store its flags and mark the
+    extractions covered, in one transaction: a check stopped half-way leaves them unchecked."""
     from pipeline.check import check
 
     facts, by_version, document_ids = load_facts(url)
     touched_paths = None if touched is None else {by_version[v] for v in touched if v in by_version}
     flags = check(facts, touched=touched_paths)
     checked = {f.document for f in facts} if touched_paths is None else _matter_documents(facts, touched_paths)
-    store_flags(url, flags, document_ids, checked)
-    return len(flags)
+    store_flags(url, flags, document_ids, checked, extraction_ids)
+    return CheckReport(len(extraction_ids), len(flags))
 
 
 def _matter_documents(facts: list[DocumentFacts], touched: set[str]) -> set[str]:
@@ -78,48 +133,76 @@ def _matter_documents(facts: list[DocumentFacts], touched: set[str]) -> set[str]
     return {doc for doc, matter in matters.items() if matter in wanted}
 
 
-def store_flags(url: str, flags: list[Flag], document_ids: dict[str, int], checked: set[str]) -> None:
-    """Upsert flags by identity; flags of the checked documents not raised again become stale.
+def store_flags(
+    url: str, flags: list[Flag], document_ids: dict[str, int], checked: set[str], extraction_ids: list[int] = ()
+) -> None:
+    """Upsert flags by identity; flags of the checked documents not raised again become stale; the
+    extractions `extraction_ids` are recorded as checked.
 
-    A finding whose identity changed because its matter grew (a new document joins it and
-    renames the matter or adds a quote) is still the same finding: same rule, same values
-    and a quote in common. It keeps its stored id, and so its reviews.
+    A reviewed finding whose identity changed because its matter grew (a new document joins it and
+    renames the matter or adds a quote) is still the same finding: same rule, same values and a quote
+    in common. It keeps its stored id, and so the id its review was given under. A finding nobody has
+    reviewed takes the identity of what it is now, so that ids depend on the documents, never on the
+    order in which they were checked.
     """
     now = datetime.now(timezone.utc)
-    with session_scope(url) as session:
+    with write_session(url) as session:
         records = list(session.scalars(select(FlagRecord)))
         existing = {r.identity: r for r in records}
+        raised = {f.identity for f in flags}
+        reviewed = set(session.scalars(select(Review.flag_id).distinct()))
+        carried = [r for r in records if r.id in reviewed and r.identity not in raised]
+        insert = _insert(session)
         matched: set[int] = set()
         for flag in flags:
-            record = existing.get(flag.identity) or _same_finding(flag, records, matched)
-            if record is None:
-                record = FlagRecord(identity=flag.identity, first_seen=now)
-                session.add(record)
-                records.append(record)
-            record.kind = flag.kind
-            record.severity = flag.severity
-            record.message = flag.message
-            record.matter = flag.matter
-            record.values = list(flag.values)
-            record.evidence = [_evidence(e) for e in flag.evidence]
-            record.status = "open"
-            record.last_seen = now
-            session.flush()
-            matched.add(record.id)
-            session.execute(delete(FlagDocument).where(FlagDocument.flag_id == record.id))
-            for path in flag.documents:
-                if path in document_ids:
-                    session.add(FlagDocument(flag_id=record.id, document_id=document_ids[path]))
+            fields = {
+                "kind": flag.kind,
+                "severity": flag.severity,
+                "message": flag.message,
+                "matter": flag.matter,
+                "values": list(flag.values),
+                "evidence": [_evidence(e) for e in flag.evidence],
+                "status": "open",
+                "last_seen": now,
+            }
+            record = existing.get(flag.identity) or _same_finding(flag, carried, matched)
+            if record is not None:
+                session.execute(update(FlagRecord).where(FlagRecord.id == record.id).values(**fields))
+                flag_id = record.id
+            else:
+                flag_id = session.execute(
+                    insert(FlagRecord)
+                    .values(identity=flag.identity, first_seen=now, **fields)
+                    .on_conflict_do_update(index_elements=["identity"], set_=fields)
+                    .returning(FlagRecord.id)
+                ).scalar_one()
+            matched.add(flag_id)
+            session.execute(delete(FlagDocument).where(FlagDocument.flag_id == flag_id))
+            cited = sorted({document_ids[path] for path in flag.documents if path in document_ids})
+            if cited:
+                session.execute(
+                    insert(FlagDocument)
+                    .values([{"flag_id": flag_id, "document_id": d} for d in cited])
+                    .on_conflict_do_nothing(index_elements=["flag_id", "document_id"])
+                )
         checked_ids = {document_ids[p] for p in checked if p in document_ids}
         if checked_ids:
-            stale = session.scalars(
-                select(FlagRecord)
-                .join(FlagDocument, FlagDocument.flag_id == FlagRecord.id)
-                .where(FlagDocument.document_id.in_(checked_ids), FlagRecord.status == "open")
-            ).all()
-            for record in stale:
-                if record.id not in matched:
-                    record.status = "stale"
+            cited_checked = select(FlagDocument.flag_id).where(FlagDocument.document_id.in_(checked_ids))
+            session.execute(
+                update(FlagRecord)
+                .where(FlagRecord.id.in_(cited_checked), FlagRecord.status == "open", FlagRecord.id.not_in(matched))
+                .values(status="stale")
+                .execution_options(synchronize_session=False)
+            )
+        if extraction_ids:
+            session.execute(
+                update(ExtractionRecord).where(ExtractionRecord.id.in_(list(extraction_ids))).values(checked_at=now)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _insert(session):
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _same_finding(flag: Flag, records: list[FlagRecord], taken: set[int]) -> FlagRecord | None:
@@ -196,7 +279,8 @@ def list_flags(
         records = session.scalars(query).all()
         reviews = _latest_reviews(session, [r.id for r in records])
     rank = {"error": 0, "warning": 1, "info": 2}
-    records = sorted(records, key=lambda r: (rank.get(r.severity, 3), r.kind, r.id))
+    # By identity, not row id: the order rows were written in depends on which process checked first.
+    records = sorted(records, key=lambda r: (rank.get(r.severity, 3), r.kind, r.identity))
     return [
         FlagView(r.id, r.identity, r.kind, r.severity, r.message, r.matter, r.values, r.evidence, r.status, *reviews.get(r.id, (None, None)))
         for r in records
@@ -220,15 +304,17 @@ def _latest_reviews(session, flag_ids: list[int]) -> dict[int, tuple[str, str]]:
 
 
 def flags_by_version(url: str) -> dict[int, list[dict[str, Any]]]:
-    """Open flags per current document version, for the export (a cross-document flag on each)."""
+    """Open flags per current document version, for the export (a cross-document flag on each), most severe first."""
     with session_scope(url) as session:
         rows = session.execute(
             select(Document.current_version_id, FlagRecord)
             .join(FlagDocument, FlagDocument.document_id == Document.id)
             .join(FlagRecord, FlagRecord.id == FlagDocument.flag_id)
             .where(FlagRecord.status == "open")
-            .order_by(FlagRecord.id)
         ).all()
+    rank = {"error": 0, "warning": 1, "info": 2}
+    # Ordered by what a flag is, never by row id: rows are written in the order checks happened to run.
+    rows = sorted(rows, key=lambda row: (rank.get(row[1].severity, 3), row[1].kind, row[1].identity))
     result: dict[int, list[dict[str, Any]]] = {}
     for version_id, r in rows:
         result.setdefault(version_id, []).append(
@@ -245,7 +331,7 @@ def review_flag(url: str, identity: str, decision: str, note: str = "", reviewer
     """Record a reviewer's accept/dismiss with a note; earlier reviews are kept as the audit trail."""
     if decision not in REVIEW_DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(REVIEW_DECISIONS)}")
-    with session_scope(url) as session:
+    with write_session(url) as session:
         flag_id = session.scalar(select(FlagRecord.id).where(FlagRecord.identity == identity))
         if flag_id is None:
             raise UnknownFlagError(f"no flag with id {identity}")
