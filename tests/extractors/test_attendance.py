@@ -179,9 +179,14 @@ def test_member_lines_with_functions(line, expected):
 
 
 def test_ej_beslutande_and_ovriga_deltagande_headings():
-    text = "Ej beslutande\nKim Falk (M), ersättare\nÖvriga deltagande\nEva Holm, förvaltningschef\n"
-    assert [(e.name, e.role, e.title) for e in extract_attendance(text)] == [
-        ("Kim Falk", "substitute", None), ("Eva Holm", "other", "förvaltningschef")
+    text = (
+        "Närvarande beslutande\nSiv Lund (C)\nEj beslutande\nKim Falk (M), ersättare\n"
+        "Övriga deltagande\nEva Holm, förvaltningschef\n"
+    )
+    assert [(e.name, e.role, e.title, e.rule) for e in extract_attendance(text)] == [
+        ("Siv Lund", "member", None, "heading_beslutande_ledamoter"),
+        ("Kim Falk", "substitute", None, "heading_ej_beslutande"),
+        ("Eva Holm", "other", "förvaltningschef", "heading_ovriga"),
     ]
 
 

@@ -311,9 +311,9 @@ def test_nämnd_cover_with_ej_beslutande_and_lower_case_parties():
         "                        Lo Berg (mp), tjg ers för Ida Nord (v)\n"
         "Ej beslutande           Kim Falk (m), ersättare\n"
         "Övriga deltagande       Eva Holm, förvaltningschef\n"
-        "Utses att justera       Ali Rahim\n"
+        "Utsedd att justera      Ali Rahim\n"
         "Justeringens plats och tid    Kulturhuset 2024-10-14\n"
-        "Underskrifter           Paragrafer 5–7\n"
+        "Protokollet omfattar    §§ 5–7\n"
     )
     meeting = _meeting(text)
     assert (meeting.date, meeting.paragraph_range, meeting.adjusters) == (date(2024, 10, 8), (5, 7), ["Ali Rahim"])

@@ -47,6 +47,7 @@ def test_one_vote_per_omrostning_block():
         ("Omröstningen utfaller med 6 ja-röster och 5 nej-röster. Nämnden har således bifallit förslaget.", (6, 5, None)),
         ("Omröstning begärs. Vid omröstningen avges 12 röster för bifall och 9 för avslag.", (12, 9, None)),
         ("Vid omröstningen avgavs 21 röster för bifall till motionen och 30 röster för avslag.", (21, 30, None)),
+        ("Omröstning genomförs. 9 ledamöter röstar ja, 4 röstar nej och 2 avstår.", (9, 4, 2)),
     ],
 )
 def test_counts_in_prose(text, expected):
