@@ -13,9 +13,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.progress import Progress
 
+from pipeline.cli_output import Field, OneLineErrors, one_line, print_rows, progress_columns
 from pipeline.errors import ExitCode
 
 # Prefect reads these at import: no telemetry from a registrar's machine, quiet logs under the progress bar.
@@ -26,7 +26,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("PREFECT_UI_ENABLED", "false")
 from pipeline.settings import Settings
 
-app = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False, no_args_is_help=True, help="Swedish municipal protocols into a database.")
+app = typer.Typer(cls=OneLineErrors, add_completion=False, pretty_exceptions_show_locals=False, no_args_is_help=True, help="Swedish municipal protocols into a database.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
 console = Console()
@@ -35,29 +35,48 @@ err_console = Console(stderr=True)
 DbOption = Annotated[Optional[str], typer.Option("--db", help="Database URL (default sqlite:///protokoll.db or $PROTOKOLL_DATABASE_URL).")]
 
 
+def _from_env() -> Settings:
+    """The settings of the environment; a bad PROTOKOLL_* value is a usage error."""
+    from pipeline.settings import SettingsError
+
+    try:
+        return Settings.from_env()
+    except SettingsError as e:
+        raise typer.BadParameter(str(e)) from e
+
+
+def _database_failed(url: str, error: Exception) -> typer.Exit:
+    """Report a database that cannot be opened or upgraded, in one line without its password: exit 3."""
+    from models.db import mask_secrets, masked_url
+
+    err_console.print(f"cannot open database {masked_url(url)}: {one_line(mask_secrets(str(error), url))}", style="red", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(ExitCode.DATABASE)
+
+
 def _settings(db: str | None, **changes: object) -> Settings:
-    settings = Settings.from_env().with_(database_url=db, **changes)
+    settings = _from_env().with_(database_url=db, **changes)
     from models.db import ensure_schema
 
     try:
         ensure_schema(settings.database_url)
     except Exception as e:  # noqa: BLE001 - any connection problem is reported the same way
-        from models.db import mask_secrets, masked_url
-
-        err_console.print(f"[red]cannot open database {masked_url(settings.database_url)}: {mask_secrets(str(e), settings.database_url)}[/red]")
-        raise typer.Exit(ExitCode.DATABASE) from e
+        raise _database_failed(settings.database_url, e) from e
     return settings
 
 
 class BarProgress:
-    """Rich progress bars over documents and pages, fed by the ingest flow."""
+    """Progress of an ingest, fed by the flow: on a terminal, bars over documents and pages with their rate and
+    the time left (a document is done once it is stored); where standard output is not a terminal, a plain line
+    per document as it is stored (path, status, pages, reason), so piped output streams."""
 
-    def __init__(self, progress: Progress) -> None:
+    def __init__(self, progress: Progress, lines: bool | None = None) -> None:
         self.progress = progress
         self.docs = progress.add_task("documents", total=0)
         self.pages = progress.add_task("pages", total=0)
         self.outcomes: list = []
         self.check = None
+        self.lines = not console.is_terminal if lines is None else lines
+        self._writing = threading.Lock()
 
     def add_documents(self, count: int) -> None:
         self.progress.update(self.docs, total=(self.progress.tasks[self.docs].total or 0) + count)
@@ -71,6 +90,11 @@ class BarProgress:
     def document_done(self, outcome) -> None:
         self.outcomes.append(outcome)
         self.progress.advance(self.docs)
+        if self.lines:
+            line = "\t".join((outcome.path, outcome.status, str(outcome.pages), one_line(outcome.message or "")))
+            with self._writing:
+                sys.stdout.write(line + "\n")
+                sys.stdout.flush()
 
     def checked(self, report) -> None:
         self.check = report
@@ -117,7 +141,7 @@ class StopOnSignal:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively).")],
     db: DbOption = None,
-    workers: Annotated[Optional[int], typer.Option(help="Pages/documents processed at once (one Tesseract per worker).")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Pages/documents processed at once (one Tesseract per worker).")] = None,
     dask: Annotated[Optional[str], typer.Option("--dask", help="Dask scheduler address (tcp://host:8786) to run the tasks on.")] = None,
     language: Annotated[Optional[str], typer.Option("--language", help="Tesseract language(s), e.g. swe or swe+eng.")] = None,
 ) -> None:
@@ -158,7 +182,7 @@ def ingest(
         if not api.done():
             warm_up()  # free while the API boots; with a running server the first extraction loads them instead
 
-        columns = (TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        columns = progress_columns()
         outcomes = None
         with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:
             progress = BarProgress(bar)
@@ -182,18 +206,24 @@ def ingest(
     raise typer.Exit(ExitCode.SOME_FAILED if failed else ExitCode.OK)
 
 
+# The path on one line, shortened from the left; the reason gets the rest of the line.
+INGEST_SUMMARY_FIELDS = (
+    Field("file", "file", 20, cut="start"),
+    Field("result", "result", 9, 9),
+    Field("pages", "pages", 5, 5, justify="right"),
+    Field("ocr", "OCR", 3, 5, justify="right"),
+    Field("reason", "reason", 32),
+)
+
+
 def _print_summary(outcomes, check=None, stopped: bool = False) -> None:
     counts = Counter(o.status for o in outcomes)
-    table = Table(title="ingest summary")
-    table.add_column("file", overflow="fold")
-    table.add_column("result")
-    table.add_column("pages", justify="right")
-    table.add_column("OCR", justify="right")
-    table.add_column("reason", overflow="fold")
-    for o in sorted(outcomes, key=lambda o: (o.ok, o.path)):
-        colour = {"ingested": "green", "unchanged": "dim", "partial": "yellow", "failed": "red"}[o.status]
-        table.add_row(o.path, f"[{colour}]{o.status}[/{colour}]", str(o.pages or ""), str(o.ocr_pages or ""), o.message or "")
-    console.print(table)
+    colours = {"ingested": "green", "unchanged": "dim", "partial": "yellow", "failed": "red"}
+    rows = [
+        {"file": o.path, "result": o.status, "pages": str(o.pages or ""), "ocr": str(o.ocr_pages or ""), "reason": o.message or "", "style": colours[o.status]}
+        for o in sorted(outcomes, key=lambda o: (o.ok, o.path))
+    ]
+    print_rows(console, INGEST_SUMMARY_FIELDS, rows, "ingest summary")
     console.print(
         f"ingested {counts['ingested']}, unchanged {counts['unchanged']}, "
         f"partial {counts['partial']}, failed {counts['failed']}"
@@ -202,6 +232,16 @@ def _print_summary(outcomes, check=None, stopped: bool = False) -> None:
         console.print(f"checked {check.checked} documents: {check.flags} flags")
     if stopped:
         console.print("stopped before the end: what is stored is kept; run the same command again to finish")
+
+
+# A failed document on one line: its path shortened from the left, the message wrapped into the rest.
+FAILURE_FIELDS = (
+    Field("file", "file", 24, cut="start"),
+    Field("status", "status", 7, 8),
+    Field("page", "page", 4, 5, justify="right"),
+    Field("error", "error", 8, 16),
+    Field("message", "message", 20),
+)
 
 
 @app.command()
@@ -223,12 +263,8 @@ def status(db: DbOption = None) -> None:
     if not failures:
         console.print("no failed documents")
         return
-    table = Table(title="failed documents")
-    for column in ("file", "status", "page", "error", "message"):
-        table.add_column(column, overflow="fold")
-    for f in failures:
-        table.add_row(f.path, f.status, str(f.page or ""), f.code or "", f.message or "")
-    console.print(table)
+    rows = [{"file": f.path, "status": f.status, "page": str(f.page or ""), "error": f.code or "", "message": f.message or ""} for f in failures]
+    print_rows(console, FAILURE_FIELDS, rows, "failed documents")
 
 
 @app.command()
@@ -244,115 +280,22 @@ def check(db: DbOption = None) -> None:
     raise typer.Exit(ExitCode.SOME_FAILED if failed else ExitCode.OK)
 
 
-@app.command()
-def export(
-    out: Annotated[Path, typer.Option("--out", help="Output file ('-' for standard output).")],
-    format: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
-    with_text: Annotated[bool, typer.Option("--with-text", help="Add each page's text, method and OCR confidence.")] = False,
-    db: DbOption = None,
-) -> None:
-    """Export one JSON object per document (see EXPORT.md)."""
-    if format != "jsonl":
-        err_console.print(f"[red]unknown format {format!r}; use jsonl[/red]")
-        raise typer.Exit(ExitCode.USAGE)
-    settings = _settings(db)
-    from pipeline.export import write_jsonl
-
-    if str(out) == "-":
-        count = write_jsonl(settings.database_url, sys.stdout, with_text)
-    else:
-        count = write_jsonl(settings.database_url, out, with_text)
-        err_console.print(f"wrote {count} documents to {out}")
-
-
-@app.command()
-def summary(db: DbOption = None) -> None:
-    """What the database holds: documents, pages, and what was extracted from each."""
-    settings = _settings(db)
-    from pipeline.export import iter_export
-
-    table = Table(title="documents")
-    for column in ("file", "type", "municipality", "date", "pages", "OCR", "items", "meetings", "attendance", "flags"):
-        table.add_column(column)
-    for obj in iter_export(settings.database_url):
-        source = obj["source"]
-        table.add_row(
-            Path(source["path"]).name,
-            obj["doc_type"] or "",
-            (obj["municipality"] or {}).get("name") or "",
-            obj["date"] or "",
-            str(source["pages"]),
-            "yes" if source["ocr"] else "",
-            str(len(obj["items"])),
-            str(len(obj["meetings"])),
-            str(sum(len(m["attendance"]) for m in obj["meetings"])),
-            str(len(obj["flags"])),
-        )
-    console.print(table)
-    status(db=settings.database_url)
-
-
-@app.command()
-def flags(
-    severity: Annotated[Optional[str], typer.Option(help="error, warning or info")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Rule name, e.g. conflicting_period")] = None,
-    municipality: Annotated[Optional[str], typer.Option(help="Municipality name or code")] = None,
-    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-    db: DbOption = None,
-) -> None:
-    """Consistency flags with their evidence, most severe first."""
-    settings = _settings(db)
-    from pipeline.flags import list_flags
-
-    found = list_flags(settings.database_url, severity, kind, municipality)
-    if format == "json":
-        import json
-
-        for flag in found:
-            sys.stdout.write(json.dumps(flag.as_dict(), ensure_ascii=False) + "\n")
-        return
-    table = Table(title=f"{len(found)} flags", show_lines=True)
-    for column in ("id", "severity", "kind", "values", "message", "evidence", "review"):
-        table.add_column(column, overflow="fold")
-    for f in found:
-        evidence = "\n".join(f"{Path(e['document']).name} p.{e['page']}: \u201c{e['quote']}\u201d" for e in f.evidence)
-        review = f"{f.review}: {f.review_note}" if f.review else ""
-        table.add_row(f.identity, f.severity, f.kind, " vs ".join(map(str, f.values)), f.message, evidence, review)
-    console.print(table)
-
-
-@app.command()
-def review(
-    flag_id: Annotated[str, typer.Argument(help="The flag's id as shown by `protokoll flags`.")],
-    decision: Annotated[str, typer.Argument(help="accept or dismiss")],
-    note: Annotated[str, typer.Option(help="Why; kept with the flag across re-runs.")] = "",
-    reviewer: Annotated[str, typer.Option(help="Who reviewed.")] = "",
-    db: DbOption = None,
-) -> None:
-    """Accept or dismiss a flag with a note."""
-    settings = _settings(db)
-    from pipeline.flags import UnknownFlagError, review_flag
-
-    decided = {"accept": "accepted", "accepted": "accepted", "dismiss": "dismissed", "dismissed": "dismissed"}.get(decision)
-    if decided is None:
-        err_console.print("[red]decision must be accept or dismiss[/red]")
-        raise typer.Exit(ExitCode.USAGE)
-    try:
-        review_flag(settings.database_url, flag_id, decided, note, reviewer)
-    except UnknownFlagError as e:
-        err_console.print(f"[red]{e}[/red]")
-        raise typer.Exit(ExitCode.USAGE) from e
-    console.print(f"flag {flag_id} {decided}")
-
-
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None, revision: str = "head") -> None:
     """Apply schema migrations (Alembic)."""
-    settings = Settings.from_env().with_(database_url=db)
+    settings = _from_env().with_(database_url=db)
+    from alembic.util import CommandError
+
     from models.db import current_revision, upgrade
 
-    upgrade(settings.database_url, revision)
-    console.print(f"database at revision {current_revision(settings.database_url)}")
+    try:
+        upgrade(settings.database_url, revision)
+        reached = current_revision(settings.database_url)
+    except CommandError as e:
+        raise typer.BadParameter(one_line(str(e)), param_hint="'--revision'") from e
+    except Exception as e:  # noqa: BLE001 - any connection problem is reported the same way
+        raise _database_failed(settings.database_url, e) from e
+    console.print(f"database at revision {reached}")
 
 
 def main() -> None:
@@ -372,7 +315,8 @@ def main() -> None:
     os._exit(code)
 
 
-# The researcher queries (decisions, person, case) register themselves on `app`.
+# The researchers' and reviewers' commands (decisions, person, case, flags, review, export, summary) register
+# themselves on `app`.
 from pipeline import cli_queries  # noqa: E402,F401
 
 if __name__ == "__main__":

@@ -1,4 +1,10 @@
-"""Researcher commands: `decisions`, `person`, `case` (registered on pipeline.cli.app)."""
+"""Commands for researchers and reviewers: `decisions`, `person`, `case`, `flags`, `review`, `export`, `summary`
+(registered on pipeline.cli.app).
+
+Arguments are checked before the database is opened: a bad value is a usage error (exit 2) in one line naming
+the option and what it takes. Tables show one line per row with the fields that fit the terminal; `--wide`
+shows every field in full and `--format json` everything there is.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +12,89 @@ import csv
 import json
 import sys
 from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.table import Table
 
-from pipeline.cli import DbOption, _settings, app, console, err_console
+from pipeline.cli import DbOption, _settings, app, console, err_console, status
+from pipeline.cli_output import Field, print_lines, print_rows, shorten, wrapped
 from pipeline.errors import ExitCode
 
-FORMATS = ("table", "json", "csv")
 
-FormatOption = Annotated[str, typer.Option("--format", help="table, json or csv")]
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
-def _date(value: str | None, option: str) -> date | None:
+class FlagFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class ReviewDecision(str, Enum):
+    """What a reviewer decides about a flag, and the word stored for it."""
+
+    accept = "accept"
+    dismiss = "dismiss"
+
+    @property
+    def stored(self) -> str:
+        return {"accept": "accepted", "dismiss": "dismissed"}[self.value]
+
+
+def _non_empty(value: str | None) -> str | None:
+    """Callback: an option given must say something (an empty --text would match everything)."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
+def _municipality(value: str | None) -> str | None:
+    """Callback: the municipality must be one of the 290, by name or code."""
     if value is None:
         return None
+    from pipeline.queries import UnknownMunicipalityError, resolve_municipality
+
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as e:
-        err_console.print(f"[red]{option} wants a date as YYYY-MM-DD, not {value!r}[/red]")
-        raise typer.Exit(ExitCode.USAGE) from e
+        resolve_municipality(value)
+    except UnknownMunicipalityError as e:
+        raise typer.BadParameter(str(e)) from e
+    return value
 
 
-def _check_format(format: str) -> None:
-    if format not in FORMATS:
-        err_console.print(f"[red]unknown format {format!r}; use {', '.join(FORMATS)}[/red]")
-        raise typer.Exit(ExitCode.USAGE)
+def _search_text(value: str | None) -> str | None:
+    """Callback: the query must parse and search for something (see pipeline.search)."""
+    if value is None:
+        return None
+    from pipeline.search import SearchSyntaxError, parse
+
+    try:
+        parse(value)
+    except SearchSyntaxError as e:
+        raise typer.BadParameter(str(e)) from e
+    return value
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+FormatOption = Annotated[TableFormat, typer.Option("--format", help="table, json or csv.")]
+WideOption = Annotated[bool, typer.Option("--wide", help="Every field in full, however long the lines.")]
+DateOption = dict(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")
 
 
 def _flat(value: Any) -> str:
@@ -43,91 +105,327 @@ def _flat(value: Any) -> str:
     return str(value)
 
 
-def _write(rows: list[dict[str, Any]], columns: list[str], format: str, title: str) -> None:
-    if format == "json":
+def _write_data(rows: list[dict[str, Any]], columns: list[str], format: TableFormat) -> None:
+    """Rows as JSON (everything) or CSV (the given columns, lists joined with ' | ')."""
+    if format is TableFormat.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    elif format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows({c: _flat(r.get(c)) for c in columns} for r in rows)
-    else:
-        table = Table(title=title, show_lines=True)
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        for r in rows:
-            table.add_row(*(_flat(r.get(c)) for c in columns))
-        console.print(table)
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows({c: _flat(r.get(c)) for c in columns} for r in rows)
+
+
+def _where(document: str, page: int | None, wide: bool) -> str:
+    """Where a value is printed: the file's name (its full path with --wide) and page."""
+    name = document if wide else Path(document).name
+    return f"{name} p.{page}" if page else name
+
+
+def _paragraph(paragraph: int | None, number: str | None = None) -> str:
+    return f"§ {paragraph}" if paragraph is not None else (number or "")
+
+
+def _paragraph_ranges(paragraphs: list[int]) -> str:
+    """§§ 3, 5–8 for [3, 5, 6, 7, 8]."""
+    runs: list[list[int]] = []
+    for p in sorted(set(paragraphs)):
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+# A decision on one line: §, date, body, case, title; municipality, document and the decision itself when there is room.
+DECISION_FIELDS = (
+    Field("paragraph", "§", 6, 8, justify="right"),
+    Field("date", "date", 10, 10),
+    Field("body", "body", 14, 34),
+    Field("case", "case", 14, 24),
+    Field("title", "title", 20),
+    Field("municipality", "municipality", 8, 16, priority=1),
+    Field("where", "document", 12, 40, priority=2, cut="start"),
+    Field("decision", "decision", 24, 60, priority=3),
+)
 
 
 @app.command()
 def decisions(
-    municipality: Annotated[Optional[str], typer.Option(help="Municipality name or code (Tyresö, TYRESO, 0138).")] = None,
-    body: Annotated[Optional[str], typer.Option(help="Body (organ), any inflection: Kommunstyrelsen, kommunstyrelsens.")] = None,
-    date_from: Annotated[Optional[str], typer.Option("--from", help="Meetings on or after YYYY-MM-DD.")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", help="Meetings on or before YYYY-MM-DD.")] = None,
-    case: Annotated[Optional[str], typer.Option("--case", help="Case number (diarienummer), e.g. '2019/KS 0222'.")] = None,
-    text: Annotated[Optional[str], typer.Option("--text", help="Words in the title or decision (Swedish stemming).")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,
-    format: FormatOption = "table",
+    municipality: Annotated[Optional[str], typer.Option(help="Municipality name or code (Tyresö, TYRESO, 0138).", callback=_municipality)] = None,
+    body: Annotated[Optional[str], typer.Option(help="Body (organ), any inflection: Kommunstyrelsen, kommunstyrelsens.", callback=_non_empty)] = None,
+    date_from: Annotated[Optional[datetime], typer.Option("--from", help="Meetings on or after this day.", **DateOption)] = None,
+    date_to: Annotated[Optional[datetime], typer.Option("--to", help="Meetings on or before this day.", **DateOption)] = None,
+    case: Annotated[Optional[str], typer.Option("--case", help="Case number (diarienummer), e.g. '2019/KS 0222'.", callback=_non_empty)] = None,
+    text: Annotated[
+        Optional[str],
+        typer.Option("--text", help='Words in the title or decision, Swedish stemming: "a phrase", a OR b, -not; words joined by AND.', callback=_search_text),
+    ] = None,
+    limit: Annotated[Optional[int], typer.Option(min=1, help="At most this many rows.")] = None,
+    format: FormatOption = TableFormat.table,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
-    """One row per item: municipality, body, meeting date, §, case number, title, decision, document and page."""
-    _check_format(format)
+    """One row per item: meeting date, §, body, case number, title (decision, municipality, document, page with --wide)."""
+    if date_from and date_to and date_from > date_to:
+        raise typer.BadParameter(f"{date_from:%Y-%m-%d} is after --to {date_to:%Y-%m-%d}", param_hint="'--from'")
     settings = _settings(db)
-    from pipeline.queries import DecisionFilters, UnknownMunicipalityError
+    from pipeline.queries import DecisionFilters
     from pipeline.queries import decisions as query
 
-    filters = DecisionFilters(municipality, body, _date(date_from, "--from"), _date(date_to, "--to"), case, text, limit)
-    try:
-        rows = query(settings.database_url, filters)
-    except UnknownMunicipalityError as e:
-        err_console.print(f"[red]{e}[/red]")
-        raise typer.Exit(ExitCode.USAGE) from e
-    columns = ["municipality", "body", "meeting_date", "paragraph", "number", "case_number", "title", "decision_kind", "decisions", "document", "page"]
-    _write([r.as_dict() for r in rows], columns, format, f"{len(rows)} items")
+    rows = query(settings.database_url, DecisionFilters(municipality, body, _day(date_from), _day(date_to), case, text, limit))
+    if format is not TableFormat.table:
+        columns = ["municipality", "body", "meeting_date", "paragraph", "number", "case_number", "title", "decision_kind", "decisions", "document", "page"]
+        _write_data([r.as_dict() for r in rows], columns, format)
+        return
+    lines = [
+        {
+            "paragraph": _paragraph(r.paragraph, r.number),
+            "date": r.meeting_date.isoformat() if r.meeting_date else "",
+            "body": r.body or "",
+            "case": r.case_number or "",
+            "title": r.title or "",
+            "municipality": r.municipality or "",
+            "where": _where(r.document, r.page, wide),
+            "decision": " ".join(r.decisions),
+        }
+        for r in rows
+    ]
+    print_rows(console, DECISION_FIELDS, lines, f"{len(rows)} items", wide=wide)
+
+
+MEETING_FIELDS = (
+    Field("date", "date", 10, 10),
+    Field("body", "body", 14, 34),
+    Field("role", "role", 8, 14),
+    Field("party", "party", 3, 6),
+    Field("paragraphs", "§§", 6, 24, priority=1),
+    Field("serving_for", "serving for", 10, 24, priority=2),
+    Field("function", "function", 8, 16, priority=3),
+    Field("where", "document", 12, 40, priority=4, cut="start"),
+)
+
+VOTE_FIELDS = (
+    Field("date", "date", 10, 10),
+    Field("body", "body", 14, 34),
+    Field("paragraph", "§", 6, 8, justify="right"),
+    Field("choice", "vote", 4, 10),
+    Field("title", "title", 16),
+    Field("where", "document", 12, 40, priority=1, cut="start"),
+)
+
+
+def _party_history(parties: list[list[Any]]) -> str:
+    return ", ".join(f"{party} {first or '?'}–{last or '?'}" if first != last else f"{party} {first or ''}".strip() for party, first, last in parties)
 
 
 @app.command()
 def person(
-    name: Annotated[str, typer.Argument(help="The person's name; small spelling and OCR differences are tolerated.")],
-    format: FormatOption = "table",
+    name: Annotated[str, typer.Argument(help="The person's name; small spelling and OCR differences are tolerated.", callback=_non_empty)],
+    format: FormatOption = TableFormat.table,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
-    """Meetings a person attended, with role and party, and the votes they cast."""
-    _check_format(format)
+    """Meetings a person attended, with role and party, and the votes they cast: one line each."""
     settings = _settings(db)
     from pipeline.queries import person as query
 
     report = query(settings.database_url, name).as_dict()
-    if format == "json":
-        _write([report], [], "json", "")
+    if not report["persons"]:
+        err_console.print(f"no person matches {name!r}", markup=False, highlight=False)
+    if format is TableFormat.json:
+        _write_data([report], [], format)
         return
-    rows = []
+    if format is TableFormat.csv:
+        rows = []
+        for p in report["persons"]:
+            rows += [{"person": p["name"], "what": "meeting", **m, "date": m["meeting_date"]} for m in p["meetings"]]
+            rows += [{"person": p["name"], "what": f"vote {v['choice']}", **v, "date": v["meeting_date"]} for v in p["votes"]]
+        columns = ["person", "what", "date", "municipality", "body", "role", "function", "party", "paragraphs", "serving_for", "paragraph", "title", "document"]
+        _write_data(rows, columns, format)
+        return
     for p in report["persons"]:
-        for m in p["meetings"]:
-            rows.append({"person": p["name"], "what": "meeting", **m, "date": m["meeting_date"]})
-        for v in p["votes"]:
-            rows.append({"person": p["name"], "what": f"vote {v['choice']}", **v, "date": v["meeting_date"]})
-    columns = ["person", "what", "date", "municipality", "body", "role", "function", "party", "paragraphs", "serving_for", "paragraph", "title", "document"]
-    if not rows:
-        err_console.print(f"no person matches {name!r}")
-    _write(rows, columns, format, f"{len(report['persons'])} persons matching {name!r}")
+        heading = " · ".join(x for x in (p["name"], p["municipality"], _party_history(p["parties"])) if x)
+        print_lines(console, [shorten(heading, console.width)])
+        meetings = [
+            {
+                "date": m["meeting_date"] or "", "body": m["body"] or "", "role": m["role"], "party": m["party"] or "",
+                "paragraphs": _paragraph_ranges(m["paragraphs"]), "serving_for": m["serving_for"] or "", "function": m["function"] or "",
+                "where": _where(m["document"], None, wide),
+            }
+            for m in p["meetings"]
+        ]
+        print_rows(console, MEETING_FIELDS, meetings, f"{len(meetings)} meetings", wide=wide)
+        if p["votes"]:
+            votes = [
+                {"date": v["meeting_date"] or "", "body": v["body"] or "", "paragraph": _paragraph(v["paragraph"]), "choice": v["choice"],
+                 "title": v["title"] or "", "where": _where(v["document"], None, wide)}
+                for v in p["votes"]
+            ]
+            print_rows(console, VOTE_FIELDS, votes, f"{len(votes)} votes", wide=wide)
+        print_lines(console, [""])
+
+
+CASE_FIELDS = (
+    Field("date", "date", 10, 10),
+    Field("kind", "kind", 4, 7),
+    Field("body", "body", 14, 34),
+    Field("paragraph", "§", 6, 8, justify="right"),
+    Field("title", "title", 16),
+    Field("case", "case", 14, 24, priority=1),
+    Field("municipality", "municipality", 8, 16, priority=2),
+    Field("where", "document", 12, 40, priority=3, cut="start"),
+)
 
 
 @app.command("case")
 def case_command(
-    dnr: Annotated[str, typer.Argument(help="Case number (diarienummer / ärendenummer) as printed.")],
-    format: FormatOption = "table",
+    dnr: Annotated[str, typer.Argument(help="Case number (diarienummer / ärendenummer) as printed.", callback=_non_empty)],
+    format: FormatOption = TableFormat.table,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """Every item, body and document about a case, in date order."""
-    _check_format(format)
     settings = _settings(db)
     from pipeline.queries import case as query
 
     rows = [r.as_dict() for r in query(settings.database_url, dnr)]
     if not rows:
-        err_console.print(f"no case matches {dnr!r}")
-    columns = ["kind", "date", "municipality", "body", "paragraph", "case_number", "title", "decisions", "document", "page"]
-    _write(rows, columns, format, f"case {dnr}")
+        err_console.print(f"no case matches {dnr!r}", markup=False, highlight=False)
+    if format is not TableFormat.table:
+        _write_data(rows, ["kind", "date", "municipality", "body", "paragraph", "case_number", "title", "decisions", "document", "page"], format)
+        return
+    lines = [
+        {
+            "date": r["date"] or "", "kind": r["kind"], "body": r["body"] or "", "paragraph": _paragraph(r["paragraph"]),
+            "title": r["title"] or "", "case": r["case_number"], "municipality": r["municipality"] or "", "where": _where(r["document"], r["page"], wide),
+        }
+        for r in rows
+    ]
+    print_rows(console, CASE_FIELDS, lines, f"case {dnr}", wide=wide)
+
+
+def _flag_block(flag: Any, width: int, wide: bool) -> list[str]:
+    """A flag as a block: id, severity and rule; its values and message; each quote under its document and page."""
+    lines = [shorten(f"{flag.identity}  {flag.severity}  {flag.kind}", width)]
+    lines += wrapped("values: " + " vs ".join(map(str, flag.values)), width, "  ")
+    message = flag.message
+    if not wide:  # the documents by name, as under the quotes
+        for path in {e["document"] for e in flag.evidence}:
+            message = message.replace(path, Path(path).name)
+    lines += wrapped(message, width, "  ")
+    if wide and flag.matter:
+        lines += wrapped(f"matter: {flag.matter}", width, "  ")
+    if flag.review:
+        lines += wrapped(f"review: {flag.review}" + (f": {flag.review_note}" if flag.review_note else ""), width, "  ")
+    for e in flag.evidence:
+        lines.append("  " + shorten(_where(e["document"], e["page"], wide), width - 2, "start"))
+        lines += wrapped(f"\u201c{e['quote']}\u201d", width, "    ")
+    return lines
+
+
+@app.command()
+def flags(
+    severity: Annotated[Optional[Severity], typer.Option(help="Only flags of this severity.")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Rule name, e.g. conflicting_period.", callback=_non_empty)] = None,
+    municipality: Annotated[Optional[str], typer.Option(help="Municipality name or code.", callback=_municipality)] = None,
+    format: Annotated[FlagFormat, typer.Option("--format", help="table or json.")] = FlagFormat.table,
+    wide: WideOption = False,
+    db: DbOption = None,
+) -> None:
+    """Consistency flags with their evidence, most severe first: a block per flag."""
+    settings = _settings(db)
+    from pipeline.flags import list_flags
+    from pipeline.queries import resolve_municipality
+
+    code = resolve_municipality(municipality) if municipality else None
+    found = list_flags(settings.database_url, severity.value if severity else None, kind, code)
+    if format is FlagFormat.json:
+        for flag in found:
+            sys.stdout.write(json.dumps(flag.as_dict(), ensure_ascii=False) + "\n")
+        return
+    width = 1_000_000 if wide else console.width
+    lines: list[str] = [f"{len(found)} flags", ""]
+    for flag in found:
+        lines += _flag_block(flag, width, wide) + [""]
+    print_lines(console, lines)
+
+
+@app.command()
+def review(
+    flag_id: Annotated[str, typer.Argument(help="The flag's id as shown by `protokoll flags`.", callback=_non_empty)],
+    decision: Annotated[ReviewDecision, typer.Argument(help="accept or dismiss.")],
+    note: Annotated[str, typer.Option(help="Why; kept with the flag across re-runs.", callback=_non_empty)],
+    reviewer: Annotated[str, typer.Option(help="Who reviewed.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Accept or dismiss a flag with a note."""
+    settings = _settings(db)
+    from pipeline.flags import UnknownFlagError, review_flag
+
+    try:
+        review_flag(settings.database_url, flag_id, decision.stored, note, reviewer)
+    except UnknownFlagError as e:
+        raise typer.BadParameter(str(e), param_hint="'FLAG_ID'") from e
+    console.print(f"flag {flag_id} {decision.stored}", markup=False, highlight=False)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Output file ('-' for standard output).")],
+    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl")] = ExportFormat.jsonl,
+    with_text: Annotated[bool, typer.Option("--with-text", help="Add each page's text, method and OCR confidence.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Export one JSON object per document (see EXPORT.md)."""
+    settings = _settings(db)
+    from pipeline.export import write_jsonl
+
+    if str(out) == "-":
+        write_jsonl(settings.database_url, sys.stdout, with_text)
+        return
+    try:
+        count = write_jsonl(settings.database_url, out, with_text)
+    except OSError as e:
+        err_console.print(f"cannot write {out}: {e.strerror or e}", style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(ExitCode.SOME_FAILED) from e
+    err_console.print(f"wrote {count} documents to {out}", markup=False, highlight=False, soft_wrap=True)
+
+
+SUMMARY_FIELDS = (
+    Field("file", "file", 24, cut="start"),
+    Field("type", "type", 5, 10),
+    Field("date", "date", 10, 10),
+    Field("pages", "pages", 5, 5, justify="right"),
+    Field("items", "items", 5, 5, justify="right"),
+    Field("flags", "flags", 5, 5, justify="right"),
+    Field("municipality", "municipality", 8, 14, priority=1),
+    Field("ocr", "OCR", 3, 3, priority=2),
+    Field("meetings", "meetings", 8, 8, priority=3, justify="right"),
+    Field("attendance", "attendance", 10, 10, priority=4, justify="right"),
+)
+
+
+@app.command()
+def summary(wide: WideOption = False, db: DbOption = None) -> None:
+    """What the database holds: documents, pages, and what was extracted from each; then the failed ones."""
+    settings = _settings(db)
+    from pipeline.export import iter_export
+
+    rows = [
+        {
+            "file": obj["source"]["path"] if wide else Path(obj["source"]["path"]).name,
+            "type": obj["doc_type"] or "",
+            "municipality": (obj["municipality"] or {}).get("name") or "",
+            "date": obj["date"] or "",
+            "pages": str(obj["source"]["pages"]),
+            "ocr": "yes" if obj["source"]["ocr"] else "",
+            "items": str(len(obj["items"])),
+            "meetings": str(len(obj["meetings"])),
+            "attendance": str(sum(len(m["attendance"]) for m in obj["meetings"])),
+            "flags": str(len(obj["flags"])),
+        }
+        for obj in iter_export(settings.database_url)
+    ]
+    print_rows(console, SUMMARY_FIELDS, rows, f"{len(rows)} documents", wide=wide)
+    status(db=settings.database_url)

@@ -41,6 +41,10 @@ def test_ingest_status_export(folder, sqlite_url, tmp_path):
     assert result.exit_code == 1, result.output
     assert "ingested 1, unchanged 0, partial 0, failed 1" in result.output
     assert "empty file: 0 bytes" in result.output
+    # Not on a terminal: a line per document as it is stored, ahead of the summary.
+    streamed = result.output[: result.output.index("ingest summary")].splitlines()
+    assert sorted(line.split("\t", 1)[1] for line in streamed) == ["failed\t0\tempty file: 0 bytes", "ingested\t1\t"]
+    assert sorted(Path(line.split("\t", 1)[0]).name for line in streamed) == ["empty.pdf", "minnes.txt"]
 
     again = runner.invoke(app, ["ingest", str(folder), "--db", sqlite_url])
     assert "ingested 0, unchanged 1, partial 0, failed 1" in again.output
