@@ -159,6 +159,7 @@ class _Line:
     top: float
     bottom: float
     segments: list[list[Box]] = field(default_factory=list)
+    extents: list[tuple[float, float]] = field(default_factory=list)  # (x0, x1) of each segment
 
     @property
     def height(self) -> float:
@@ -183,6 +184,7 @@ def _group_lines(words: list[Box]) -> list[_Line]:
     for line in lines:
         line.words.sort(key=lambda b: b.x0)
         line.segments = _segments(line)
+        line.extents = [_extent(segment) for segment in line.segments]
     lines.sort(key=lambda ln: (ln.top + ln.bottom) / 2)
     return lines
 
@@ -191,11 +193,14 @@ def _segments(line: _Line) -> list[list[Box]]:
     """The line cut at gaps wider than a word space: label | value, column | column, cell | cell."""
     gap = _SEGMENT_GAP * max(w.height for w in line.words)
     segments: list[list[Box]] = [[line.words[0]]]
+    right = line.words[0].x1
     for w in line.words[1:]:
-        if w.x0 - max(b.x1 for b in segments[-1]) > gap:
+        if w.x0 - right > gap:
             segments.append([w])
+            right = w.x1
         else:
             segments[-1].append(w)
+            right = max(right, w.x1)
     return segments
 
 
@@ -206,7 +211,7 @@ def _extent(segment: list[Box]) -> tuple[float, float]:
 def _columns(lines: list[_Line], gutter: float) -> list[tuple[float, float]]:
     """The x-projection of the lines' segments: the intervals text occupies, split where a gutter runs
     through every line."""
-    spans = sorted(_extent(s) for line in lines for s in line.segments)
+    spans = sorted(extent for line in lines for extent in line.extents)
     merged: list[list[float]] = []
     for x0, x1 in spans:
         if merged and x0 - merged[-1][1] <= gutter:

@@ -42,7 +42,7 @@ from pipeline.errors import (
     TruncatedPdfError,
     UnreadableFileError,
 )
-from pipeline.layout import Box, layout_page, words_from_chars
+from pipeline.layout import Box, layout_page
 from pipeline.settings import Settings
 
 # Pixel counts are checked against Settings.max_image_megapixels from the image header, before any pixel is
@@ -268,11 +268,12 @@ def _load_pdf_pdfplumber(path: Path, sha256: str, size: int, settings: Settings)
 _PDFIUM_HYPHENS = {"\ufffe": "-", "\x02": "-"}
 
 
-def pdf_page_chars(textpage, page_height: float) -> list[Box]:
-    """The characters of a pypdfium2 text page in content order, as layout boxes (PDF points, y downwards).
+def pdf_page_words(textpage, page_height: float) -> list[Box]:
+    """The words of a pypdfium2 text page in content order, as layout boxes (PDF points, y downwards).
 
-    Loose boxes (the font's full height) keep the glyphs of one line at one height, so lines group by overlap;
-    a character written at an angle is not upright.
+    The same cuts as `layout.words_from_chars`, written out over pdfium's arrays because this loop runs for
+    every character of every page: loose boxes (the font's full height, so a line's glyphs share one
+    height), and the writing angle read once per word, at its first character.
     """
     raw = textpage.raw
     count = textpage.count_chars()
@@ -280,16 +281,51 @@ def pdf_page_chars(textpage, page_height: float) -> list[Box]:
     if len(text) != count:  # characters outside the BMP break the one-to-one mapping
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
     rect = pdfium_c.FS_RECTF()
-    chars = []
+    loose_box, char_angle = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle
+    words: list[Box] = []
+    chars: list[str] = []
+    x0 = top = x1 = bottom = 0.0  # the word so far
+    lx0 = ltop = lx1 = lbottom = 0.0  # its last glyph
+    upright = True
     for i, ch in enumerate(text):
         if ch.isspace():
-            chars.append(Box(" ", 0, 0, 0, 0))
+            if chars:
+                words.append(Box("".join(chars), x0, top, x1, bottom, upright))
+                chars = []
             continue
-        pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
-        angle = pdfium_c.FPDFText_GetCharAngle(raw, i)
-        upright = angle < 0.05 or angle > 6.23 or angle == -1
-        chars.append(Box(_PDFIUM_HYPHENS.get(ch, ch), rect.left, page_height - rect.top, rect.right, page_height - rect.bottom, upright))
-    return chars
+        loose_box(raw, i, rect)
+        cx0, cx1, ctop, cbottom = rect.left, rect.right, page_height - rect.top, page_height - rect.bottom
+        if chars:
+            # (comparisons written out: min()/max() calls cost more than the rest of this loop)
+            if upright:
+                last_h, this_h = lbottom - ltop, cbottom - ctop
+                height, size = (last_h, this_h) if last_h < this_h else (this_h, last_h)
+                overlap = (lbottom if lbottom < cbottom else cbottom) - (ltop if ltop > ctop else ctop)
+                beside = overlap >= 0.5 * height and -0.25 * size <= cx0 - lx1 <= 0.25 * size
+            else:
+                slack = 0.3 * max(lx1 - lx0, lbottom - ltop, cx1 - cx0, cbottom - ctop)
+                beside = not (cx0 > lx1 + slack or cx1 < lx0 - slack or ctop > lbottom + slack or cbottom < ltop - slack)
+            if beside:
+                if cx0 < x0:
+                    x0 = cx0
+                if ctop < top:
+                    top = ctop
+                if cx1 > x1:
+                    x1 = cx1
+                if cbottom > bottom:
+                    bottom = cbottom
+            else:
+                words.append(Box("".join(chars), x0, top, x1, bottom, upright))
+                chars = []
+        if not chars:
+            angle = char_angle(raw, i)
+            upright = angle < 0.05 or angle > 6.23  # radians; -1 (unknown) counts as upright
+            x0, top, x1, bottom = cx0, ctop, cx1, cbottom
+        chars.append(_PDFIUM_HYPHENS.get(ch, ch))
+        lx0, ltop, lx1, lbottom = cx0, ctop, cx1, cbottom
+    if chars:
+        words.append(Box("".join(chars), x0, top, x1, bottom, upright))
+    return words
 
 
 def _pdfium_page(pdf, number: int, settings: Settings) -> PageText:
@@ -298,7 +334,7 @@ def _pdfium_page(pdf, number: int, settings: Settings) -> PageText:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            laid = layout_page(words_from_chars(pdf_page_chars(textpage, height)), width, height)
+            laid = layout_page(pdf_page_words(textpage, height), width, height)
         finally:
             textpage.close()
     finally:

@@ -15,7 +15,7 @@ from reportlab.pdfgen import canvas
 
 from models.records import PageMethod, RegionKind
 from pipeline.layout import Box, LaidOutPage, layout_page, words_from_chars
-from pipeline.load import load_pdf, pdf_page_chars
+from pipeline.load import load_pdf, pdf_page_words
 from pipeline.settings import Settings
 
 WIDTH, HEIGHT = A4
@@ -55,7 +55,7 @@ def read(path: Path) -> list[LaidOutPage]:
         out = []
         for page in pdf:
             width, height = page.get_size()
-            out.append(layout_page(words_from_chars(pdf_page_chars(page.get_textpage(), height)), width, height))
+            out.append(layout_page(pdf_page_words(page.get_textpage(), height), width, height))
         return out
     finally:
         pdf.close()
@@ -252,3 +252,12 @@ def test_load_pdf_keeps_words_in_pixels_and_regions(tmp_path):
 @pytest.mark.parametrize("chars", ["", " \n"])
 def test_empty_page(chars):
     assert layout_page([Box(c, 0, 0, 1, 1) for c in chars], 100, 100).text == ""
+
+
+def test_glyphs_become_words_at_spaces_gaps_and_direction_changes():
+    glyphs = [Box(c, 10 + 6 * k, 100, 16 + 6 * k, 112) for k, c in enumerate("Ja Nej")]
+    glyphs += [Box("X", 200, 100, 206, 112)]  # beside, but far: a word of its own
+    glyphs += [Box(c, 20, 500 - 6 * k, 32, 506 - 6 * k, upright=False) for k, c in enumerate("ref")]
+    assert [(w.text, w.x0, w.x1, w.upright) for w in words_from_chars(glyphs)] == [
+        ("Ja", 10, 22, True), ("Nej", 28, 46, True), ("X", 200, 206, True), ("ref", 20, 32, False),
+    ]
