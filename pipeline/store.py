@@ -85,9 +85,10 @@ def find_unchanged(url: str, path: str, sha256: str) -> Outcome | None:
             restored = document.current_version_id != own.id
             if document.status != "ok" or restored:
                 _make_current(session, document, own, now)
+            rebuilt = restored and _restore_records(session, document.id, own.id)
             message = f"back to version {own.version}" if restored else None
             return Outcome(shown, "unchanged", sha256, own.page_count, 0, own.id, message=message,
-                           needs_extraction=restored or not _extracted(session, own.id))
+                           needs_extraction=not rebuilt and (restored or not _extracted(session, own.id)))
         source = session.execute(
             select(DocumentVersion, Document.path)
             .join(Document, Document.id == DocumentVersion.document_id)
@@ -113,6 +114,24 @@ def _make_current(session: Session, document: Document, version: DocumentVersion
     document.current_version_id = version.id
     document.updated_at = now
     _resolve_errors(session, document.id, now)
+
+
+def _restore_records(session: Session, document_id: int, version_id: int) -> bool:
+    """Make the document's records (items, periods, amounts, …) those of its restored version again, from that
+    version's stored extraction, and leave the extraction for the next consistency check; False when there is
+    no extraction by the current extractors (the version must be extracted)."""
+    from models.records import Extraction
+    from pipeline import normalise
+    from pipeline.extract import from_jsonable
+
+    record = session.scalars(
+        select(ExtractionRecord).where(ExtractionRecord.version_id == version_id, ExtractionRecord.extractor_version == EXTRACTOR_VERSION)
+    ).one_or_none()
+    if record is None:
+        return False
+    normalise.store_records(session, version_id, document_id, from_jsonable(Extraction, record.data))
+    record.checked_at = None
+    return True
 
 
 def _copy_version(session: Session, source: DocumentVersion, document_id: int, now: datetime) -> DocumentVersion:
