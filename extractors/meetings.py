@@ -205,10 +205,10 @@ def _referred_page(doc: DocText, start: int, values: dict[str, list[str]]) -> in
     if not referral or not referral.group("page"):
         return None
     page = int(referral.group("page"))
-    offsets = [i + 1 for i, ch in enumerate(doc.text) if ch == "\f"]
-    if page < 2 or page - 2 >= len(offsets) or offsets[page - 2] <= start:
+    if page not in doc.page_numbers:
         return None
-    return offsets[page - 2] - start
+    offset = doc.page_starts[doc.page_numbers.index(page)]
+    return offset - start if offset > start else None
 
 
 def _cover_list(text: str, folded: str, from_offset: int | None = None) -> tuple[int, int] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.attendance import NAME
 from extractors.patternfile import load_rules
 from extractors.text import fold, fold_ocr
 from models.records import Span, Vote
@@ -30,10 +31,8 @@ _TRAILING_PARTY = re.compile(r"^(?P<name>.+?)[ \t|]{2,}(?P<party>[A-ZÅÄÖ]{1,4
 _PARTY_NAME = re.compile(r"[A-ZÅÄÖÉ][^,()]*?\([A-ZÅÄÖa-z]{1,4}\)")
 
 
-_PARTICLE = r"(?:de|af|von|van|der|la|le|da|di|du|el|al|bin|ben)"
-_NAME_WORD = r"[A-ZÅÄÖÉÜ][\w'’.]*(?:-[A-ZÅÄÖÉÜ]?[\w'’]+)*"
-# One voter: capitalised words (a particle between them allowed) and a party in parentheses, in any case.
-VOTER = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,4}}(?:\s*\([A-ZÅÄÖa-zåäö]{{1,6}}\))?")
+# One voter: a name as a närvarolista prints it and a party in parentheses, in any case.
+VOTER = re.compile(rf"{NAME}(?:\s*\([A-ZÅÄÖa-zåäö]{{1,6}}\))?")
 # Debris a margin leaves inside a wrapped list: a line of one or two characters, or one character before the text.
 _MARGIN_LINE = re.compile(r"\n[ \t]*[^\s(),]{1,2}[ \t]*(?=\n)")
 _MARGIN_LEAD = re.compile(r"\n[ \t]*[0-9a-zåäö][ \t]+(?=\S)")
