@@ -1,10 +1,13 @@
 """A närvarolista (attendance list) as AttendanceEntry records.
 
-Sections: Beslutande (member), Ersättare (substitute), Övriga (other),
-Frånvarande (absent).  A line is "Name (Party), function/title, department,
-§ ranges, clock window".  The list may be split across pages with signature
-footer debris between parts; it ends at the first line that is neither a
-heading, debris nor a person.
+Sections: Beslutande (member), Ersättare and Ej beslutande (substitute), Övriga
+(other), Frånvarande (absent); the vocabulary of headings, functions, serving-for
+notes and party codes is `patterns/attendance.jsonl`.  A line is "Name (Party),
+function/title, department, § ranges, clock window".  The list may be split
+across pages with signature footer debris and the next page's running head
+between parts; it ends at the first line that is neither a heading, debris nor a
+person.  A list cut short (a heading with nobody under it, a wrapped line left
+open) is read with confidence CUT, so that no rule counts on it.
 """
 
 from __future__ import annotations
@@ -144,11 +147,6 @@ def _kept_parts(folded_rest: str) -> list[tuple[int, int]]:
 def _heading(m: re.Match[str]) -> tuple[str, str | None]:
     """(role, function) of the heading a _HEADING or _INLINE_HEADING match found."""
     return next(HEADINGS[i][1:] for i in range(len(HEADINGS)) if m.group(f"h{i}"))
-
-
-def _heading_role(folded_line: str) -> tuple[str, str | None] | None:
-    m = _HEADING.match(folded_line)
-    return _heading(m) if m else None
 
 
 def inline_heading(line: str) -> tuple[str, str | None, int] | None:

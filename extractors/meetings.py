@@ -1,10 +1,13 @@
 """Meetings (sammanträden) from protocol covers, their ANSLAG/BEVIS block and närvarolista, and from minutes.
 
-A protocol cover starts with a "Datum" line followed by "Tid"/"Plats"; its
-labels (Justeringens plats och tid, Paragrafer, Sekreterare, Ordförande,
-Justerande, then Organ, Sammanträdesdatum, Datum då anslaget sätts upp/tas ned,
+A protocol cover starts with a "Datum" line followed by "Tid"/"Plats", or is a
+cluster of cover labels ("Plats och tid", "Sammanträdesdatum", "Beslutande",
+"Utses att justera", …); its labels (`patterns/cover_labels.jsonl`: Justeringens
+plats och tid, Paragrafer, Sekreterare, Ordförande, Justerande, then Organ or
+Nämnd / styrelse, Sammanträdesdatum, Datum då anslaget sätts upp/tas ned,
 Förvaringsplats för protokollet) carry their value on the same line or the next
-non-blank one.  Minnesanteckningar (network minutes) give a Meeting whose body is
+non-blank one.  A cover whose Beslutande are "enligt särskild förteckning,
+sidan 2" gets the list on that page, or the next one after the cover.  Minnesanteckningar (network minutes) give a Meeting whose body is
 the words after "Minnesanteckningar" and whose attendance is listed per
 municipality.
 """

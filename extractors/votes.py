@@ -1,4 +1,10 @@
-"""Votes (omröstning): named roll-call lists, stated counts and the voting proposition."""
+"""Votes (omröstning): named roll-call lists, voting tables, stated counts and the voting proposition.
+
+The phrasings are `patterns/votes.jsonl`.  A § may hold several votes (a procedural one on bordläggning or
+återremiss, then the main one), each under its own "Omröstning" heading.  A vote whose named list and stated
+count disagree is a contradiction only when every piece of the list read as a voter; otherwise it is a partial
+read, kept with confidence PARTIAL.
+"""
 
 from __future__ import annotations
 
