@@ -60,6 +60,18 @@ class DecisionFilters:
     text: str | None = None
     limit: int | None = None
 
+    def __post_init__(self) -> None:
+        """Filters that would silently match everything (an empty text) or fail on one database only (a negative
+        limit is an error on PostgreSQL, no limit on SQLite) are refused here, for every caller."""
+        for name in ("municipality", "body", "case", "text"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                raise ValueError(f"{name} must not be empty")
+        if self.limit is not None and self.limit < 1:
+            raise ValueError(f"limit must be at least 1, not {self.limit}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
+
 
 @dataclass(slots=True)
 class DecisionRow:
@@ -232,7 +244,7 @@ def _decisions_statement(session: Session, filters: DecisionFilters) -> Select:
     if filters.text:
         stmt = stmt.where(search.match_clause(session, filters.text))
     stmt = stmt.order_by(ItemRecord.meeting_date, MunicipalityRecord.name, Body.name, ItemRecord.paragraph, ItemRecord.number, ItemRecord.id)
-    if filters.limit:
+    if filters.limit is not None:
         stmt = stmt.limit(filters.limit)
     return stmt
 

@@ -88,3 +88,40 @@ def test_cli_person_and_case(seeded, monkeypatch):
     result = runner.invoke(app, ["case", "2019/ASN 0058", "--format", "csv", "--db", seeded])
     assert result.exit_code == 0, result.output
     assert "Arbetsmarknads- och socialnämnden" in result.output
+
+
+@pytest.mark.parametrize(
+    ("query", "numbers"),
+    [
+        ("kunskapsstyrningen OR hedersrelaterat", ["1039", "1034", "55", "5d"]),
+        ('"hedersrelaterat våld"', ["5d"]),
+        ('"våld hedersrelaterat"', []),
+        ("finansiering -kunskapsstyrning", ["5d"]),
+        ("handlingarna -informationen", ["3"]),  # 6b is titled "Information: …"
+        ("godkänna OR uppdra -dagordningen -delårsrapporten", ["5a", "5b", "6c", "7a"]),
+    ],
+)
+def test_cli_text_search_means_the_same_on_both_databases(seeded, query, numbers):
+    result = runner.invoke(app, ["decisions", "--text", query, "--format", "json", "--db", seeded])
+    assert result.exit_code == 0, result.output
+    assert [r["number"] for r in json.loads(result.output)] == numbers
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        (dict(limit=0), "limit must be at least 1, not 0"),
+        (dict(limit=-1), "limit must be at least 1, not -1"),
+        (dict(text=" "), "text must not be empty"),
+        (dict(municipality=""), "municipality must not be empty"),
+        (dict(body=""), "body must not be empty"),
+        (dict(date_from=date(2019, 5, 2), date_to=date(2019, 5, 1)), "date_from 2019-05-02 is after date_to 2019-05-01"),
+    ],
+)
+def test_filters_that_would_match_everything_or_fail_on_one_database_are_refused(filters, message):
+    with pytest.raises(ValueError, match=message):
+        DecisionFilters(**filters)
+
+
+def test_limit_keeps_the_first_rows(seeded):
+    assert [r.paragraph for r in decisions(seeded, DecisionFilters(municipality="Tyresö", limit=2))] == [1039, 1034]
