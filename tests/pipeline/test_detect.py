@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models.records import FileKind
-from pipeline.detect import describe, detect_kind
-from pipeline.errors import EmptyFileError, NotAPdfError, UnsupportedFileError
+from pipeline.detect import describe, detect_kind, utf16_byte_order
+from pipeline.errors import BinaryTextError, EmptyFileError, NotAPdfError, UnsupportedFileError
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
@@ -63,3 +63,32 @@ def test_describe_names_what_it_sees():
     assert describe(PNG) == "PNG image data"
     assert describe(b"%PDF-1.4") == "PDF document"
     assert describe(b"") == "empty"
+
+
+TEXT = "§ 4 Vård och omsorg\nÄldrenämnden beslutar att anta planen.\n"
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "description", "kind"),
+    [
+        (TEXT.encode("utf-16-le"), "utdrag.txt", "UTF-16 text without byte-order mark", FileKind.TEXT),
+        (TEXT.encode("utf-16-be"), "utdrag.txt", "UTF-16 text without byte-order mark", FileKind.TEXT),
+        (TEXT.encode().replace(b"\n", b"\x00\n"), "utdrag.txt", "text with NUL bytes", FileKind.TEXT),
+    ],
+)
+def test_text_that_is_not_plain_utf8_is_still_text(head, name, description, kind):
+    assert describe(head) == description
+    assert detect_kind(head, name) is kind
+
+
+def test_utf16_byte_order_needs_the_pattern_of_nuls():
+    assert utf16_byte_order(TEXT.encode("utf-16-le")) == "utf-16-le"
+    assert utf16_byte_order(TEXT.encode("utf-16-be")) == "utf-16-be"
+    assert utf16_byte_order(TEXT.encode()) is None
+    # NULs at every other byte, but the other bytes are control codes, not text.
+    assert utf16_byte_order(bytes([1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0])) is None
+
+
+def test_binary_bytes_named_txt_get_their_own_message():
+    with pytest.raises(BinaryTextError, match=r"^not a text file: 4 NUL bytes among the first 1024 bytes, in no text encoding's pattern$"):
+        detect_kind(bytes(range(256)) * 4, "utdrag.txt")

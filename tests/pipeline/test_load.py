@@ -133,3 +133,108 @@ def test_text_file_pages_split_on_form_feed(tmp_path):
     assert doc.encoding == "cp1252"
     assert [p.text for p in doc.pages] == ["§ 1\nFörsta sidan", "§ 2\nAndra sidan"]
     assert doc.ocr_pages == []
+
+
+def _png_header(path: Path, width: int, height: int) -> Path:
+    """A PNG that only claims its size: nothing is ever decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+    return path
+
+
+def test_entries_that_are_not_regular_files_are_refused_before_any_open(tmp_path):
+    import os
+
+    from pipeline.errors import BrokenSymlinkError, NotARegularFileError
+    from pipeline.load import check_regular
+
+    os.mkfifo(tmp_path / "pipe.pdf")
+    (tmp_path / "zero.pdf").symlink_to("/dev/zero")
+    (tmp_path / "gone.pdf").symlink_to("nowhere.pdf")
+    (tmp_path / "folder.pdf").mkdir()
+    (tmp_path / "real.txt").write_text(SWEDISH, encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    with pytest.raises(NotARegularFileError, match="^not a regular file: FIFO$"):
+        file_identity(tmp_path / "pipe.pdf")
+    with pytest.raises(NotARegularFileError, match="^not a regular file: symlink to a character device$"):
+        file_identity(tmp_path / "zero.pdf")
+    with pytest.raises(BrokenSymlinkError, match="^broken symlink: points to nowhere.pdf$"):
+        file_identity(tmp_path / "gone.pdf")
+    with pytest.raises(NotARegularFileError, match="^not a regular file: directory$"):
+        check_regular(tmp_path / "folder.pdf")
+    assert file_identity(tmp_path / "link.txt") == file_identity(tmp_path / "real.txt")
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        ((20000, 20000), "^image too large: 400 megapixels, limit 180$"),
+        ((1, 1), "^image too small: 1x1 pixels, a page needs at least 16 on each side$"),
+        ((4000, 8), "^image too small: 4000x8 pixels, a page needs at least 16 on each side$"),
+    ],
+)
+def test_image_sizes_are_checked_from_the_header(tmp_path, size, message):
+    from pipeline.errors import ImageTooLargeError, ImageTooSmallError
+
+    path = _png_header(tmp_path / "scan.png", *size)
+    with pytest.raises((ImageTooLargeError, ImageTooSmallError), match=message):
+        prepare(path, Settings())
+
+
+def test_a_slow_step_is_given_up_with_its_own_error():
+    import time
+
+    from pipeline.errors import FileTimeoutError
+    from pipeline.load import within
+
+    with pytest.raises(FileTimeoutError, match=r"^file timeout after 0.2 s \(reading the text layer\)$"):
+        within(0.2, "reading the text layer", lambda: time.sleep(5))
+    assert within(5, "reading the text layer", lambda: 42) == 42
+    with pytest.raises(ZeroDivisionError):
+        within(5, "reading the text layer", lambda: 1 / 0)
+
+
+def _scan(path: Path) -> Path:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1100, 200), 255)
+    ImageDraw.Draw(image).text((40, 60), "Kommunfullmäktige beslutar", fill=0, font=ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44))
+    image.save(path)
+    return path
+
+
+@pytest.mark.real_tesseract  # a recorded answer would come back at once, whatever the timeout
+def test_ocr_pages_past_their_time_are_recorded_not_waited_for(tmp_path):
+    import time
+
+    from pipeline.load import ocr_page
+
+    scan = _scan(tmp_path / "scan.png")
+    page = ocr_page(str(scan), FileKind.PNG, 1, Settings(ocr_page_timeout=0.001))
+    assert (page.text, page.error) == ("", "ocr_timeout: ocr timeout after 0.001 s")
+    late = ocr_page(str(scan), FileKind.PNG, 1, Settings(file_timeout=60), deadline=time.time() - 1)
+    assert (late.text, late.error) == ("", "file_timeout: file timeout after 60 s (page 1 not read)")
+
+
+@pytest.mark.parametrize("colour", [255, 0, 128])
+def test_a_blank_scan_is_a_page_without_text_and_a_note(tmp_path, colour):
+    from PIL import Image
+
+    from pipeline.load import ocr_page
+
+    Image.new("L", (800, 400), colour).save(tmp_path / "blank.png")
+    page = ocr_page(str(tmp_path / "blank.png"), FileKind.PNG, 1, Settings())
+    assert (page.text, page.error, page.note) == ("", None, "blank page")
+
+
+def test_a_text_file_with_broken_bytes_keeps_a_note(tmp_path):
+    path = tmp_path / "utdrag.txt"
+    path.write_bytes(SWEDISH.encode() + b" \xff\n")
+    doc = prepare(path, Settings())
+    assert (doc.encoding, doc.notes, doc.pages[0].text) == ("utf-8", ["UTF-8, 1 invalid byte replaced"], SWEDISH + " \ufffd\n")
