@@ -7,22 +7,14 @@ from models.records import AttendanceEntry, Meeting
 from pipeline.link import same_body
 from pipeline.rules import Rule, rule
 from pipeline.rules._evidence import person_key, record_evidence
-from pipeline.rules.procedure import seats, voting_members, voting_present
+from pipeline.rules.procedure import SURE, read_whole, seats, voting_members, voting_present
 
 RULES: dict[str, Rule] = {}
 
-# A record read in part (a roll call whose names did not all parse, a list cut by a page break) carries a
-# confidence below this; a rule may fire only on what was read whole, or a half-read list becomes a contradiction.
-SURE = 0.75
-
 
 def _sure(record) -> bool:
-    return getattr(record, "confidence", 1.0) >= SURE
-
-
-def _sure_attendance(m: Meeting) -> bool:
-    """The meeting's närvarolista was read whole: the meeting and every entry on it are sure."""
-    return _sure(m) and all(_sure(a) for a in m.attendance)
+    """A vote or attendance entry read whole (see procedure.SURE)."""
+    return record.confidence >= SURE
 
 
 def _overlap(a: AttendanceEntry, b: AttendanceEntry) -> list[int] | None:
@@ -96,7 +88,7 @@ def too_many_members(docs: list[DocumentFacts]) -> list[Flag]:
     the same § stand out even when no list states the size.
     """
     meetings = [
-        (facts, m) for facts in docs for m in facts.extraction.meetings if m.attendance and m.body and _sure_attendance(m)
+        (facts, m) for facts in docs for m in facts.extraction.meetings if m.attendance and m.body and read_whole(m)
     ]
     flags: list[Flag] = []
     for facts, m in meetings:
@@ -161,7 +153,7 @@ def vote_count_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
                         )
                 cast = sum(v or 0 for v in (vote.yes, vote.no, vote.abstain))
                 meeting = _meeting_for(docs, item.body, item.meeting_date)
-                if meeting is None or not _sure_attendance(meeting):
+                if meeting is None or not read_whole(meeting):
                     continue
                 present = voting_present(meeting, item.paragraph)
                 # A member with a conflict of interest (jäv) takes no part in the decision (KL 6:28).

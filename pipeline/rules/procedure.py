@@ -144,11 +144,23 @@ def voting_present(m: Meeting, paragraph: int | None = None) -> int:
     return len(voting_members(m, paragraph))
 
 
+# A record read in part (a list cut by a page break, a roll call whose names did not all parse) has a confidence
+# below this; a rule counts only on what was read whole, or a half-read list becomes a contradiction.
+SURE = 0.75
+
+
+def read_whole(m: Meeting) -> bool:
+    """The meeting and every entry of its närvarolista were read with full confidence."""
+    return m.confidence >= SURE and all(a.confidence >= SURE for a in m.attendance)
+
+
 @rule(RULES, "quorum", "warning", input="facts")
 def quorum(docs: list[DocumentFacts]) -> list[Flag]:
     """Voting members present are not more than half the body's seats (KL 6:27, 5:41)."""
     flags = []
     for facts, m in _meetings(docs):
+        if not read_whole(m):
+            continue
         size = seats(m)
         present = voting_present(m)
         if size >= 3 and present * 2 <= size:

@@ -5,6 +5,7 @@ from datetime import date
 from extractors.votes import extract_votes
 from models.records import AttendanceEntry, Item, Meeting, Vote
 from pipeline.rules.attendance import attendance_conflict, too_many_members, vote_count_mismatch
+from pipeline.rules.procedure import quorum
 from tests.rules.helpers import facts
 
 DAY = date(2023, 3, 14)
@@ -162,3 +163,12 @@ def test_half_read_entries_raise_no_attendance_conflict():
         ]
     )
     assert attendance_conflict([doc]) == []
+
+
+def test_a_half_read_list_raises_no_quorum_flag():
+    # Two of five seats read before the list was cut: not a meeting without quorum, a list not read to its end.
+    cut = [AttendanceEntry(name=f"Ledamot {i}", role="member", confidence=0.5) for i in range(2)]
+    absent = [AttendanceEntry(name=f"Frånvarande {i}", role="absent", confidence=0.5) for i in range(3)]
+    assert quorum([_doc(cut + absent)]) == []
+    whole = [AttendanceEntry(name=a.name, role=a.role) for a in cut + absent]
+    assert [f.values for f in quorum([_doc(whole)])] == [["2 present", "5 seats"]]
