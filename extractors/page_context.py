@@ -188,7 +188,20 @@ def page_contexts(pages: list[PageText]) -> list[PageContext]:
         for context, lines in zip(contexts, found):
             if not any(_LABELLED_DATE.search(fold(line.text)) for line in lines):
                 context.meeting_date = None
+    _fill_from_document(contexts)
     return contexts
+
+
+def _fill_from_document(contexts: list[PageContext]) -> None:
+    """A page whose own header says nothing (a cover, a page whose header differs) takes the body, protocol
+    number and meeting date the other pages agree on, when they name exactly one."""
+    for name in ("body", "protocol_number", "meeting_date"):
+        values = {getattr(c, name) for c in contexts} - {None}
+        if len(values) == 1:
+            value = values.pop()
+            for context in contexts:
+                if getattr(context, name) is None:
+                    setattr(context, name, value)
 
 
 def document_regions(pages: list[PageText], kinds: frozenset[RegionKind] | None = None) -> list[Region]:

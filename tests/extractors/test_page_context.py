@@ -121,3 +121,21 @@ def test_pdf_pages_carry_header_and_footer_regions(tmp_path: Path):
     footers = document_regions(doc.pages, frozenset({RegionKind.FOOTER}))
     assert [joined[r.start : r.end] for r in footers][-1] == "Sida 3 av 3"
     assert all(isinstance(r, Region) for r in footers)
+
+
+def test_a_cover_without_the_header_takes_what_the_other_pages_agree_on():
+    cover = "Kallelse till sammanträde\nTid och plats: Stadshuset kl 18.00\nÄrenden enligt förteckning"
+    texts = [cover, *protocol_pages()[:2]]
+    assert page_contexts(as_pages(texts))[0] == PageContext(page=1, body="Kulturnämnden", meeting_date=date(2024, 3, 12))
+
+
+def test_pages_that_disagree_lend_nothing():
+    """Two meetings' pages under one body: the headerless page takes the body, not either date."""
+    texts = [
+        "Inledning utan sidhuvud\nnågra rader text\nmer text",
+        "Kulturnämnden Sammanträdesprotokoll\n2024-03-12\nText om budget.\nslut\nSida 2 av 3",
+        "Kulturnämnden Sammanträdesprotokoll\n2024-04-02\nText om taxor.\nslut\nSida 3 av 3",
+    ]
+    contexts = page_contexts(as_pages(texts))
+    assert [c.meeting_date for c in contexts] == [None, date(2024, 3, 12), date(2024, 4, 2)]
+    assert contexts[0] == PageContext(page=1, body="Kulturnämnden")
