@@ -96,15 +96,23 @@ def _cell(text: str, width: int, justify: str) -> str:
 
 def print_rows(console: Console, fields: Sequence[Field], rows: Sequence[dict[str, str]], title: str | None = None, wide: bool = False) -> None:
     """One line per row, fitted to the console's width; `wide`: every field in full, however long the lines."""
-    columns = fit(fields, rows, None if wide else console.width)
+    width = None if wide else console.width
+    columns = fit(fields, rows, width)
     gap = " " * GAP
-    lines: list[str | Text] = []
-    if title:
-        lines.append(Text(shorten(title, console.width), style="bold"))
-    lines.append(Text(gap.join(_cell(shorten(f.header, w), w, f.justify) for f, w in columns).rstrip(), style="bold"))
+
+    def line(cells: Iterable[str], style: str) -> Text:
+        # Narrower than the fields' narrowest forms the line is cut at the edge, never wrapped.
+        text = gap.join(cells).rstrip()
+        if width is not None and cell_len(text) > width:
+            text = set_cell_size(text, width - 1) + ELLIPSIS
+        return Text(text, style=style)
+
+    lines: list[str | Text] = [Text(shorten(title, console.width), style="bold")] if title else []
+    if rows:
+        lines.append(line((_cell(shorten(f.header, w), w, f.justify) for f, w in columns), "bold"))
     for r in rows:
         # A row's "style" key colours its line on a terminal (ingested green, failed red).
-        lines.append(Text(gap.join(_cell(shorten(r.get(f.key, ""), w, f.cut), w, f.justify) for f, w in columns).rstrip(), style=r.get("style") or ""))
+        lines.append(line((_cell(shorten(r.get(f.key, ""), w, f.cut), w, f.justify) for f, w in columns), r.get("style") or ""))
     print_lines(console, lines)
 
 

@@ -92,6 +92,8 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
+# Any larger limit means every row; past 2**63 the databases cannot take it.
+MAX_LIMIT = 1_000_000_000
 FormatOption = Annotated[TableFormat, typer.Option("--format", help="table, json or csv.")]
 WideOption = Annotated[bool, typer.Option("--wide", help="Every field in full, however long the lines.")]
 DateOption = dict(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")
@@ -161,7 +163,7 @@ def decisions(
         Optional[str],
         typer.Option("--text", help='Words in the title or decision, Swedish stemming: "a phrase", a OR b, -not; words joined by AND.', callback=_search_text),
     ] = None,
-    limit: Annotated[Optional[int], typer.Option(min=1, help="At most this many rows.")] = None,
+    limit: Annotated[Optional[int], typer.Option(min=1, max=MAX_LIMIT, help="At most this many rows.")] = None,
     format: FormatOption = TableFormat.table,
     wide: WideOption = False,
     db: DbOption = None,

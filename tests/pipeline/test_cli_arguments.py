@@ -40,6 +40,7 @@ def one_line(result) -> str:
         (["decisions", "--limit", "-1"], "protokoll decisions: Invalid value for '--limit': Input should be greater than or equal to 1"),
         (["decisions", "--limit", "0"], "protokoll decisions: Invalid value for '--limit': Input should be greater than or equal to 1"),
         (["decisions", "--limit", "many"], "protokoll decisions: Invalid value for '--limit':"),
+        (["decisions", "--limit", "99999999999999999999"], "protokoll decisions: Invalid value for '--limit': Input should be less than or equal to 1000000000"),
         (["decisions", "--text", ""], "protokoll decisions: Invalid value for '--text': nothing to search for in ''"),
         (["decisions", "--text", "och att"], "protokoll decisions: Invalid value for '--text': nothing to search for in 'och att'"),
         (["decisions", "--text", "kommun OR -budget"], "protokoll decisions: Invalid value for '--text': '-' cannot be used inside OR"),

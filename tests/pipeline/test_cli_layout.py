@@ -62,6 +62,17 @@ def test_a_decision_is_one_line_of_paragraph_date_body_case_and_title(seeded):
         assert row.rstrip().endswith("…")  # the title, cut at the edge
 
 
+def test_narrower_than_the_fields_a_line_is_cut_at_the_edge(seeded, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "24")
+    lines = runner.invoke(app, ["decisions", "--municipality", "Tyresö", "--db", seeded]).output.splitlines()
+    assert lines == ["3 items", "     §  date        bod…", "§ 1039  2019-04-24  Äld…", "§ 1034  2019-04-29  Arb…", "  § 55  2019-05-15  Kom…"]
+
+
+def test_no_rows_is_the_count_alone(seeded):
+    result = runner.invoke(app, ["decisions", "--text", "färdtjänst", "--db", seeded])
+    assert (result.exit_code, result.output) == (0, "0 items\n")
+
+
 def test_wide_and_json_show_what_the_line_leaves_out(seeded):
     wide = runner.invoke(app, ["decisions", "--municipality", "Tyresö", "--wide", "--db", seeded]).output.splitlines()
     assert wide[1].split() == ["§", "date", "body", "case", "title", "municipality", "document", "decision"]
