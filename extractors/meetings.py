@@ -276,6 +276,9 @@ def _cover_meeting(doc: DocText, start: int, end: int) -> Meeting:
         place = (adjustment[:a] + " " + adjustment[a + len(fact.text) :]) if a >= 0 else adjustment
         place = re.sub(r"\bkl\.?\s*\d{1,2}[.:]\d{2}", "", place).strip(" ,.")
         meeting.adjustment_place = place or None
+    elif adjustment and not re.search(r"\d", adjustment):
+        # adjusted without a date on the cover ("Digitalt via e-tjänst"): the value says only where, or how
+        meeting.adjustment_place = adjustment.strip(" ,.")
     for field in ("notice_posted", "notice_removed"):
         fact = _first_date(one(field) or "")
         setattr(meeting, field, fact.value if fact else None)

@@ -326,3 +326,19 @@ def test_nämnd_cover_with_ej_beslutande_and_lower_case_parties():
         ("Kim Falk", "substitute", "M", "ersättare", None, [], "heading_ej_beslutande"),
         ("Eva Holm", "other", None, None, None, [], "heading_ovriga"),
     ]
+
+
+def test_a_wrapped_adjustment_label_with_its_value_beside_the_first_line_and_no_date():
+    text = (
+        "Plats och tid        Stadshuset, kl 13.00-15.00\n"
+        "Sammanträdesdatum    2023-05-04\n"
+        "Beslutande          Enligt särskild förteckning\n"
+        "Utses att justera    Jan Ruud\n"
+        "Justeringens Digitalt via e-tjänst\n"
+        "plats och tid\n"
+        "Underskrifter        Paragrafer 1-4\n"
+    )
+    meeting = _meeting(text)
+    assert (meeting.adjusted_on, meeting.adjustment_place, meeting.adjusters, meeting.paragraph_range) == (
+        None, "Digitalt via e-tjänst", ["Jan Ruud"], (1, 4)
+    )
