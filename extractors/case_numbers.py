@@ -16,6 +16,10 @@ from models.records import CaseNumber, Span
 NOT_REGISTERS = frozenset({"SOU", "SFS", "DS", "PROP", "DIR", "BET", "RSKR", "NR", "KL", "AR", "ÅR", "TEL", "ORG"})
 
 
+# A value read by its shape alone (a register code in capitals) without the "Dnr" label before it.
+UNLABELLED_CONFIDENCE = 0.7
+
+
 def _register(raw: str) -> str | None:
     """The register code as printed, if it is printed in capitals and is not a known non-register word."""
     code = raw.strip()
@@ -40,6 +44,11 @@ def _from_match(rule_id: str, label_required: bool, m: re.Match[str], text: str,
         yy = int(groups["yy"])
         year = 2000 + yy if yy < 70 else 1900 + yy
         normalised = f"{groups['yy']}/{serial}"
+    elif rule_id == "label_serial":
+        year, normalised = None, serial
+    elif rule_id == "register_serial_class_year":
+        year = int(groups["year"])
+        normalised = f"{register}/{serial}/{classification}/{year}"
     else:
         year = int(groups.get("year") or groups.get("year2"))
         if rule_id == "year_register_serial":
@@ -63,6 +72,7 @@ def _from_match(rule_id: str, label_required: bool, m: re.Match[str], text: str,
         classification=classification,
         span=Span(page=0, start=base + m.start(), end=base + m.start() + len(raw)),
         rule=rule_id,
+        confidence=1.0 if labelled else UNLABELLED_CONFIDENCE,
     )
 
 

@@ -15,12 +15,13 @@ from extractors.entities import extract_entities
 from extractors.items import extract_items, protocol_body_for
 from extractors.meetings import called_meeting, extract_meetings
 from extractors.municipality import detect_municipality
+from extractors.patternfile import fragment, load_rules
 from extractors.page_context import page_contexts
 from extractors.periods import extract_periods
 from extractors.references import parse_date
 from extractors.segment import classify, segment, strip_noise
 from extractors.text import DocText, fold
-from models.records import Extraction, Item, Meeting, PageText, Span
+from models.records import Extraction, Item, Meeting, PageText, RegionKind, Span
 
 log = logging.getLogger(__name__)
 
@@ -120,14 +121,30 @@ def _minutes_date(doc: DocText, sections) -> date | None:
 _HEAD_CHARS = 1500
 # A letterhead's reference grid: "Vår referens", "Er referens", "Vårt ärendenr", "Er beteckning".
 _LETTER_REFERENCE = re.compile(
-    r"(?:^|\t|[ ]{2})[ \t]*(?:var|vart|er|ert)\s+(?:referens|ref\.?|beteckning|arendenr|arendenummer|diarienr|diarienummer|dnr)\b",
+    r"(?:^|\t|[ ]{2})[ \t]*(?:var|vart|er|ert)\s+(?:referens|ref\.?|beteckning|" + fragment("case_label_word") + r")\b",
     re.M,
 )
 
 
+def _index_spans(doc: DocText, pages: list[PageText]) -> list[tuple[int, int]]:
+    """Document offsets of the § index tables the layout marked on the pages (their rows never start an item)."""
+    spans = []
+    for page in pages:
+        base = doc.page_starts[doc.page_numbers.index(page.number)]
+        spans += [(base + r.start, base + r.end) for r in page.regions if r.kind == RegionKind.INDEX_TABLE]
+    return spans
+
+
 def _refine_type(doc_type: str, clean: str) -> str:
-    """A text with no typed section but a letterhead reference grid is a letter."""
-    if doc_type == "other" and _LETTER_REFERENCE.search(fold(clean[:_HEAD_CHARS])):
+    """A text with no typed section is typed by its head (patterns/doc_types.jsonl: a motion stays other, a handling
+    put before the council is a letter), else it is a letter when it has a letterhead reference grid."""
+    if doc_type != "other":
+        return doc_type
+    folded = fold(clean)
+    for rule in load_rules("doc_types"):
+        if rule.regex.search(folded[: rule.get("head", _HEAD_CHARS)]):
+            return rule.get("doc_type")
+    if _LETTER_REFERENCE.search(folded[:_HEAD_CHARS]):
         return "letter"
     return doc_type
 
@@ -137,7 +154,7 @@ def extract_document(pages: list[PageText]) -> Extraction:
     dates, periods and amounts; every span in page coordinates."""
     doc = DocText.from_pages(pages)
     clean = strip_noise(doc.text)
-    sections = segment(doc)
+    sections = segment(doc, _index_spans(doc, pages))
     doc_type = _refine_type(classify(doc, sections, clean), clean)
     agenda = doc_type == "agenda"
     meetings = extract_meetings(doc, sections)

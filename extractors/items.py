@@ -15,6 +15,8 @@ from extractors.bodies import (
     same_body,
 )
 from extractors.case_numbers import extract_case_numbers
+from extractors.headings import is_continuation, match_heading
+from extractors.patternfile import fragment, load_rules
 from extractors.references import extract_references
 from extractors.segment import strip_noise
 from extractors.text import DocText, fold, fold_ocr
@@ -291,28 +293,96 @@ def _decided_over_draft(item: Item, blocks: list[tuple[_Heading, list[str]]], pr
     return later[0][0].kind
 
 
+def _paragraph_number(label: str) -> int:
+    """The § number of a label as printed: "114" and "114a" (§ 114 a) are both § 114."""
+    return int(re.match(r"\d+", label).group())
+
+
+def _heading_confidence(rule_id: str) -> float:
+    """How sure the heading rule that started the section is (an OCR reading taken for its place in the sequence)."""
+    rule = next((r for r in load_rules("headings") if r.id == rule_id), None)
+    return rule.get("confidence", 1.0) if rule else 1.0
+
+
+def _without_case_number(text: str) -> str:
+    """A heading line's title without the case number right-aligned beside it ("Title   Dnr 2024/1")."""
+    folded = fold(text)
+    for case in extract_case_numbers(text):
+        start = case.span.start
+        label = re.search(fragment("case_label") + r"$", folded[:start])
+        cut = label.start() if label else start
+        text = text[:cut] + " " * (case.span.end - cut) + text[case.span.end :]
+        folded = fold(text)
+    return " ".join(text.split())
+
+
+# How many lines above its heading a case number printed on a line of its own may stand ("NKBY/528/00.02.07/2022" over
+# "191 § Anmälningsärenden"), the page header between them already blanked as noise.
+_CASE_ABOVE_LINES = 2
+
+
+def _case_number_above(clean: str, start: int) -> CaseNumber | None:
+    """A case number alone on a line just above the item's heading, with nothing but blank lines between."""
+    above = clean[:start].rstrip(" \t")
+    if not above.endswith("\n") and above:
+        return None
+    for line_match in list(re.finditer(r"[^\n\f]+", above[-400:]))[-_CASE_ABOVE_LINES:][::-1]:
+        offset = len(above) - len(above[-400:]) + line_match.start()
+        line = line_match.group()
+        if not line.strip():
+            continue
+        between = clean[offset + len(line) : start]
+        if between.strip():
+            return None
+        cases = extract_case_numbers(line, offset)
+        if cases and len(" ".join(cases[0].raw.split())) >= len(" ".join(line.split())) - 1:
+            return cases[0]
+        return None
+    return None
+
+
+def _before_next_case_line(clean: str, start: int, end: int) -> str:
+    """The item's text without a last line that is only the next item's case number, printed above its heading."""
+    text = clean[start:end]
+    nxt = re.match(r"[ \t\n\f]*([^\n\f]*)", clean[end:])
+    if not nxt or not match_heading(nxt.group(1)):
+        return text
+    lines = list(re.finditer(r"[^\n\f]+", text))
+    last = next((m for m in reversed(lines[1:]) if m.group().strip()), None)
+    above = _case_number_above(clean, end + nxt.start(1))
+    if last is not None and above is not None and above.span.start >= start + last.start():
+        return text[: last.start()]
+    return text
+
+
 def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: str | None = None) -> Item:
     base = section.start
-    text = clean[section.start : section.end]
+    text = _before_next_case_line(clean, section.start, section.end)
     lines = _item_lines(text, base)
-    number = section.label or re.search(r"\d+", lines[0].text).group()
-    item = Item(number=number, paragraph=int(number), rule=section.rule, span=doc.span(section.start, section.end))
-
-    title_parts: list[str] = []
     first = lines[0].text
-    rest_of_first = re.sub(r"^(?:[§$&]|8(?=\s))\s*\d+\s*", "", first)  # OCR reads § as $, & or 8
+    heading = match_heading(first)
+    number = section.label or (heading.label if heading else re.search(r"\d+", first).group())
+    item = Item(number=number, paragraph=_paragraph_number(number), rule=section.rule,
+                span=doc.span(section.start, section.end), confidence=_heading_confidence(section.rule))
+
+    item.case_number = _case_number_above(clean, section.start)
+    title_parts: list[str] = []
+    rest_of_first = first[heading.rest_start :].strip() if heading else first
     blocks: list[tuple[_Heading, list[str]]] = []
     recipients: list[list] = []  # [text, inline]: one recipient a line, or a run-on list
     state = "header"
     for k, line in enumerate(lines):
         f = line.folded.rstrip(" .:")
         if k == 0:
-            if rest_of_first and not extract_case_numbers(rest_of_first):
-                title_parts.append(rest_of_first)
             cases = extract_case_numbers(first, base)
-            if cases:
+            if cases and item.case_number is None:
                 item.case_number = cases[0]
+            title = _without_case_number(rest_of_first)
+            if title:
+                title_parts.append(title)
             continue
+        if is_continuation(line.text):
+            continue  # "§ 71 forts" heading a later page of this item
         if state != "rest" and item.case_number is None:
             cases = extract_case_numbers(line.text, line.start - 0)
             if cases and len(cases[0].raw) >= len(line.text) - 2:
@@ -485,7 +555,7 @@ def _continues_title(previous: str, line: str) -> bool:
 
 
 # The case-number line under a minutes or agenda item's title ("3. Ekonomisk uppföljning / Dnr BUN 2024/0214").
-_CASE_LINE = re.compile(r"^[ \t]*(?:dnr|diarienr|diarienummer|diariumnummer|arendenr|arendenummer)\b[^\n]*", re.M)
+_CASE_LINE = re.compile(fragment("case_label_line") + r"[^\n]*", re.M)
 _CASE_LINE_REACH = 4
 
 
@@ -571,7 +641,7 @@ def extract_items(
     items: list[Item] = []
     for section in sections:
         if section.kind == "paragraph_extract":
-            paragraph = int(section.label) if section.label and section.label.isdigit() else None
+            paragraph = _paragraph_number(section.label) if section.label and section.label[:1].isdigit() else None
             body = protocol_body_for(paragraph, meetings or [], protocol_body)
             items.append(_paragraph_item(doc, section, clean, body))
         elif section.kind == "minutes_item":

@@ -78,13 +78,53 @@ def issuer_signals(text: str) -> list[tuple[Municipality, str, int]]:
     return signals
 
 
+# A municipality named in the running text ("… Simrishamns kommun vill köpa …", "Göteborgs Stads nämnder", "Region
+# Gotland", the one region that is a municipality): counted only where no issuer signal decides, and only for a
+# municipality named several times and far more often than any other.
+_MENTION = re.compile(rf"\b{_NAME} {_SUFFIX}s?\b|\bRegion (?P<region>[A-ZÅÄÖ]\w+)\b")
+_MIN_MENTIONS = 3
+
+
+def mention_counts(text: str) -> Counter[str]:
+    """Municipality code -> how often the running text (not its tables) names it as "X kommun/stad"."""
+    reg = registry()
+    counts: Counter[str] = Counter()
+    for line in text.splitlines():
+        if _TABLE_LINE.search(line):
+            continue
+        for match in _MENTION.finditer(line):
+            name = match.group("name") or match.group("region")
+            found = reg.resolve(name) or (reg.resolve(name.split()[-1]) if " " in name else None)
+            if found:
+                counts[found.code] += 1
+    return counts
+
+
+# A neighbour named in a joint matter ("… tillsammans med Tomelilla kommun") comes up often too; the document's
+# own municipality has to be named half as often again.
+_MENTION_LEAD = 1.5
+
+
+def _clear_winner(scores: Counter[str], minimum: int) -> str | None:
+    ranked = scores.most_common(2)
+    if not ranked:
+        return None
+    best_code, best = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    return best_code if best >= minimum and best >= _MENTION_LEAD * runner_up else None
+
+
 def detect_municipality(text: str) -> tuple[str, str] | None:
     """(name, code) of the issuing municipality, or None when no single issuer stands out."""
     scores: Counter[str] = Counter()
     for municipality, _rule, weight in issuer_signals(text):
         scores[municipality.code] += weight
     if not scores:
-        return None
+        code = _clear_winner(mention_counts(text), _MIN_MENTIONS)
+        if code is None:
+            return None
+        chosen = registry().by_code[code]
+        return chosen.name, chosen.code
     ranked = scores.most_common(2)
     best_code, best = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0

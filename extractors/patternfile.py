@@ -47,28 +47,50 @@ def read_lines(name: str) -> list[tuple[int, dict]]:
     return rows
 
 
+#: The file whose fragments (label vocabularies) every other pattern file may use as {id}.
+SHARED = "labels"
+
+
+def _expand(source: str, fragments: dict[str, str]) -> str:
+    """Replace {id} by its fragment, fragments inside fragments included (ids listed before their users)."""
+    for key, value in fragments.items():
+        source = source.replace("{" + key + "}", value)
+    return source
+
+
+@lru_cache(maxsize=None)
+def fragments_of(name: str) -> dict[str, str]:
+    """The expanded fragments `patterns/<name>.jsonl` may use: the shared vocabularies, then its own."""
+    fragments = {} if name == SHARED else dict(fragments_of(SHARED))
+    for _, row in read_lines(name):
+        if row.get("fragment"):
+            fragments[row["id"]] = _expand(row["pattern"], fragments)
+    return fragments
+
+
+def fragment(key: str, name: str = SHARED) -> str:
+    """A fragment's regex source, for code that builds a pattern around a shared vocabulary."""
+    return fragments_of(name)[key]
+
+
 @lru_cache(maxsize=None)
 def load_rules(name: str) -> tuple[Rule, ...]:
     """Compile `patterns/<name>.jsonl`; raise PatternFileError on a bad line, duplicate id or missing group."""
     path = PATTERN_DIR / f"{name}.jsonl"
-    fragments: dict[str, str] = {}
     rows: list[tuple[int, dict]] = []
     for number, row in read_lines(name):
         if not isinstance(row.get("id"), str) or not isinstance(row.get("pattern"), str):
             raise PatternFileError(f"{path.name}:{number}: needs string 'id' and 'pattern'")
-        if row.get("fragment"):
-            fragments[row["id"]] = row["pattern"]
-        else:
+        if not row.get("fragment"):
             rows.append((number, row))
+    fragments = fragments_of(name)
     rules: list[Rule] = []
     seen: set[str] = set()
     for number, row in rows:
         if row["id"] in seen:
             raise PatternFileError(f"{path.name}:{number}: duplicate id {row['id']!r}")
         seen.add(row["id"])
-        source = row["pattern"]
-        for key, value in fragments.items():
-            source = source.replace("{" + key + "}", value)
+        source = _expand(row["pattern"], fragments)
         try:
             regex = re.compile(source, re.MULTILINE)
         except re.error as e:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from extractors.headings import paragraph_headings
 from extractors.patternfile import load_rules
 from extractors.text import PAGE_SEPARATOR, DocText, fold
 from models.records import Section
@@ -266,11 +267,20 @@ def _table_blocks(lines: list[Line]) -> list[tuple[int, int]]:
 _REPORT = re.compile(r"^[ \t]*(?:#+[ \t]*)?(?:innehall|innehallsforteckning)[ \t]*$|\b(?:del)?rapport\b", re.M)
 
 
-def segment(doc: DocText) -> list[Section]:
-    """Typed sections covering the whole document, in order; offsets are document-level."""
+def _paragraph_starts(lines: list[Line], clean: str, index_spans: list[tuple[int, int]]) -> list[_Start]:
+    """§ item starts (extractors.headings); lines inside a layout's § index regions never start one."""
+    excluded = {i for i, line in enumerate(lines) if any(s <= line.start < e for s, e in index_spans)}
+    found = paragraph_headings([line.text for line in lines], excluded, fold(clean))
+    return [_Start(i, "paragraph_extract", heading.rule, heading.label) for i, heading in found]
+
+
+def segment(doc: DocText, index_spans: list[tuple[int, int]] | None = None) -> list[Section]:
+    """Typed sections covering the whole document, in order; offsets are document-level.
+
+    `index_spans` are document offsets a layout marked as § index tables (their rows never start an item)."""
     clean = strip_noise(doc.text)
     lines = _lines(clean)
-    starts = _marker_starts(lines)
+    starts = _paragraph_starts(lines, clean, index_spans or []) + _marker_starts(lines)
     head = fold(clean[:3000])
     if _MINUTES.search(head) and not any(s.kind == "paragraph_extract" for s in starts):
         first = next((s.line for s in starts if s.rule == "minutes_header"), 0)
@@ -327,10 +337,13 @@ _AGENDA_HEAD_CHARS = 1500
 
 
 def is_agenda(text: str, sections: list[Section]) -> bool:
-    """Numbered items under a "Kallelse" / "Föredragningslista" heading in the head and no minutes header."""
+    """Numbered items under a "Kallelse" / "Föredragningslista" heading in the head and no minutes header; § items
+    too ("188 §" in a föredragningslista) when no protocol cover or notice says they were decided."""
     if any(s.rule == "minutes_header" for s in sections):
         return False
-    first_item = next((s.start for s in sections if s.kind == "minutes_item"), None)
+    protocol = any(s.kind in ("protocol_cover", "notice") for s in sections)
+    kinds = ("minutes_item",) if protocol else ("minutes_item", "paragraph_extract")
+    first_item = next((s.start for s in sections if s.kind in kinds), None)
     return first_item is not None and bool(_AGENDA_HEADING.search(fold(text[: min(first_item, _AGENDA_HEAD_CHARS)])))
 
 
@@ -339,7 +352,7 @@ def classify(doc: DocText, sections: list[Section], clean: str | None = None) ->
 
     `clean` is the document's `strip_noise` text when the caller already has it."""
     kinds = Counter(s.kind for s in sections)
-    if kinds["minutes_item"] and is_agenda(strip_noise(doc.text) if clean is None else clean, sections):
+    if (kinds["minutes_item"] or kinds["paragraph_extract"]) and is_agenda(strip_noise(doc.text) if clean is None else clean, sections):
         return "agenda"
     extracts = kinds["paragraph_extract"]
     covers = sum(1 for s in sections if s.kind == "protocol_cover" and s.rule != "minutes_header")

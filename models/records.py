@@ -166,6 +166,7 @@ class CaseNumber:
     classification: str | None = None
     span: Span | None = None
     rule: str = ""
+    confidence: float = 1.0  # below 1 when read without its label ("Dnr") or from a damaged heading
 
 
 @dataclass(slots=True)
@@ -238,6 +239,7 @@ class Item:
     span: Span | None = None
     rule: str = ""
     proposed_by: str | None = None  # the body whose förslag the deciding body adopted ("Kommunstyrelsens förslag till kommunfullmäktige")
+    confidence: float = 1.0  # below 1 when the heading was taken only because its number fits the § sequence (OCR)
 
 
 @dataclass(slots=True)
