@@ -19,6 +19,7 @@ parsed words with `&`, `|`, `!` and `<->`.  Both stem with Snowball's Swedish ru
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,9 +81,14 @@ def _stemmer():
     return snowballstemmer.stemmer("swedish")
 
 
+def _word_list(text_: str) -> list[str]:
+    # NFKC first: a text layer's ligatures (ﬁ) and superscripts are the letters and digits a reader types.
+    return _WORD.findall(unicodedata.normalize("NFKC", text_))
+
+
 def words(text_: str) -> list[str]:
     """The lower-cased words of `text_`, as both databases split it."""
-    return [w.lower() for w in _WORD.findall(text_)]
+    return [w.lower() for w in _word_list(text_)]
 
 
 def stems(text_: str) -> list[str]:
@@ -100,7 +106,7 @@ def item_text(title: str | None, clauses: list[str]) -> str:
 
     Only words are kept so that PostgreSQL's parser sees the tokens the SQLite index stores: on the printed
     text it would read '2019/KS' as one file-name token and '-2020' as a signed number."""
-    return " ".join(_WORD.findall("\n".join([title or "", *clauses])))
+    return " ".join(_word_list("\n".join([title or "", *clauses])))
 
 
 def _phrase(text_: str) -> Phrase | None:

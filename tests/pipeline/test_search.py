@@ -66,14 +66,15 @@ EQUIVALENCE_ITEMS = (
     ("Finansiering av e-tjänster", ["Dnr 2019/KS 0222 anmäls."]),
     ("Kommun och region i samverkan", ["Avtalet godkänns."]),
     ("Val av ombud", []),
+    ("Uppföljning av \ufb01nansieringen", []),  # a text layer's ﬁ ligature
 )
 
 SEARCHES = [
-    ("kommun OR finansiering", [1, 3, 5, 6]),
+    ("kommun OR finansiering", [1, 3, 5, 6, 8]),
     ("kommun -finansiering", [6]),
     ("kommunen finansieringen", [1, 3]),
-    ("-budget", [1, 2, 5, 6, 7]),
-    ("-budget -kommun", [2, 5, 7]),
+    ("-budget", [1, 2, 5, 6, 7, 8]),
+    ("-budget -kommun", [2, 5, 7, 8]),
     ('"gemensam finansiering"', [1]),
     ('"finansiering gemensam"', []),
     ('budget kommun OR regionens', [3, 4]),
@@ -84,6 +85,8 @@ SEARCHES = [
     ("2019", [5]),
     ("ks", [5]),
     ('"kommun och region"', [6]),
+    ('"uppföljning av finansiering"', [8]),
+    ("\ufb01nansiering -kunskapsstyrning -kommun", [5, 8]),
     ("och kunskapsstyrning", [1, 2]),
     ("OR ombud", [7]),
     ("ombud OR", [7]),
