@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from pipeline.cli_output import Field, OneLineErrors, one_line, print_rows, progress_columns
+from pipeline.cli_output import Field, OneLineErrors, non_empty, one_line, print_rows, progress_columns
 from pipeline.errors import ExitCode
 
 # Prefect reads these at import: no telemetry from a registrar's machine, quiet logs under the progress bar.
@@ -142,8 +142,8 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively).")],
     db: DbOption = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Pages/documents processed at once (one Tesseract per worker).")] = None,
-    dask: Annotated[Optional[str], typer.Option("--dask", help="Dask scheduler address (tcp://host:8786) to run the tasks on.")] = None,
-    language: Annotated[Optional[str], typer.Option("--language", help="Tesseract language(s), e.g. swe or swe+eng.")] = None,
+    dask: Annotated[Optional[str], typer.Option("--dask", help="Dask scheduler address (tcp://host:8786) to run the tasks on.", callback=non_empty)] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="Tesseract language(s), e.g. swe or swe+eng.", callback=non_empty)] = None,
 ) -> None:
     """Ingest PDFs, images and text files; re-running retries only what failed or changed."""
     missing = [str(p) for p in paths if not p.exists()]

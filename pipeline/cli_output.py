@@ -131,6 +131,13 @@ def print_lines(console: Console, lines: Iterable[str | Text]) -> None:
         console.print(line if isinstance(line, Text) else Text(line), soft_wrap=True, overflow="ignore", crop=False)
 
 
+def non_empty(value: str | None) -> str | None:
+    """Option callback: an option given must say something (an empty --text would match everything)."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
 def one_line(message: str) -> str:
     """The first line of an error message (drivers add hints and links on the lines below)."""
     lines = [line.strip() for line in str(message).splitlines() if line.strip()]

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from pipeline.cli import DbOption, _settings, app, console, err_console, status
-from pipeline.cli_output import Field, print_lines, print_rows, shorten, wrapped
+from pipeline.cli_output import Field, non_empty, print_lines, print_rows, shorten, wrapped
 from pipeline.errors import ExitCode
 
 
@@ -53,13 +53,6 @@ class ReviewDecision(str, Enum):
     @property
     def stored(self) -> str:
         return {"accept": "accepted", "dismiss": "dismissed"}[self.value]
-
-
-def _non_empty(value: str | None) -> str | None:
-    """Callback: an option given must say something (an empty --text would match everything)."""
-    if value is not None and not value.strip():
-        raise typer.BadParameter("must not be empty")
-    return value
 
 
 def _municipality(value: str | None) -> str | None:
@@ -155,10 +148,10 @@ DECISION_FIELDS = (
 @app.command()
 def decisions(
     municipality: Annotated[Optional[str], typer.Option(help="Municipality name or code (Tyresö, TYRESO, 0138).", callback=_municipality)] = None,
-    body: Annotated[Optional[str], typer.Option(help="Body (organ), any inflection: Kommunstyrelsen, kommunstyrelsens.", callback=_non_empty)] = None,
+    body: Annotated[Optional[str], typer.Option(help="Body (organ), any inflection: Kommunstyrelsen, kommunstyrelsens.", callback=non_empty)] = None,
     date_from: Annotated[Optional[datetime], typer.Option("--from", help="Meetings on or after this day.", **DateOption)] = None,
     date_to: Annotated[Optional[datetime], typer.Option("--to", help="Meetings on or before this day.", **DateOption)] = None,
-    case: Annotated[Optional[str], typer.Option("--case", help="Case number (diarienummer), e.g. '2019/KS 0222'.", callback=_non_empty)] = None,
+    case: Annotated[Optional[str], typer.Option("--case", help="Case number (diarienummer), e.g. '2019/KS 0222'.", callback=non_empty)] = None,
     text: Annotated[
         Optional[str],
         typer.Option("--text", help='Words in the title or decision, Swedish stemming: "a phrase", a OR b, -not; words joined by AND.', callback=_search_text),
@@ -223,7 +216,7 @@ def _party_history(parties: list[list[Any]]) -> str:
 
 @app.command()
 def person(
-    name: Annotated[str, typer.Argument(help="The person's name; small spelling and OCR differences are tolerated.", callback=_non_empty)],
+    name: Annotated[str, typer.Argument(help="The person's name; small spelling and OCR differences are tolerated.", callback=non_empty)],
     format: FormatOption = TableFormat.table,
     wide: WideOption = False,
     db: DbOption = None,
@@ -282,7 +275,7 @@ CASE_FIELDS = (
 
 @app.command("case")
 def case_command(
-    dnr: Annotated[str, typer.Argument(help="Case number (diarienummer / ärendenummer) as printed.", callback=_non_empty)],
+    dnr: Annotated[str, typer.Argument(help="Case number (diarienummer / ärendenummer) as printed.", callback=non_empty)],
     format: FormatOption = TableFormat.table,
     wide: WideOption = False,
     db: DbOption = None,
@@ -329,7 +322,7 @@ def _flag_block(flag: Any, width: int, wide: bool) -> list[str]:
 @app.command()
 def flags(
     severity: Annotated[Optional[Severity], typer.Option(help="Only flags of this severity.")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="Rule name, e.g. conflicting_period.", callback=_non_empty)] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Rule name, e.g. conflicting_period.", callback=non_empty)] = None,
     municipality: Annotated[Optional[str], typer.Option(help="Municipality name or code.", callback=_municipality)] = None,
     format: Annotated[FlagFormat, typer.Option("--format", help="table or json.")] = FlagFormat.table,
     wide: WideOption = False,
@@ -355,9 +348,9 @@ def flags(
 
 @app.command()
 def review(
-    flag_id: Annotated[str, typer.Argument(help="The flag's id as shown by `protokoll flags`.", callback=_non_empty)],
+    flag_id: Annotated[str, typer.Argument(help="The flag's id as shown by `protokoll flags`.", callback=non_empty)],
     decision: Annotated[ReviewDecision, typer.Argument(help="accept or dismiss.")],
-    note: Annotated[str, typer.Option(help="Why; kept with the flag across re-runs.", callback=_non_empty)],
+    note: Annotated[str, typer.Option(help="Why; kept with the flag across re-runs.", callback=non_empty)],
     reviewer: Annotated[str, typer.Option(help="Who reviewed.")] = "",
     db: DbOption = None,
 ) -> None:

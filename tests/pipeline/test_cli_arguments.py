@@ -66,6 +66,9 @@ def one_line(result) -> str:
         (["export"], "protokoll export: Missing option '--out'."),
         (["ingest", ".", "--workers", "0"], "protokoll ingest: Invalid value for '--workers': Input should be greater than or equal to 1"),
         (["ingest", ".", "--workers", "-3"], "protokoll ingest: Invalid value for '--workers': Input should be greater than or equal to 1"),
+        (["ingest", ".", "--language", ""], "protokoll ingest: Invalid value for '--language': must not be empty"),
+        (["ingest", ".", "--dask", " "], "protokoll ingest: Invalid value for '--dask': must not be empty"),
+        (["ingest"], "protokoll ingest: Missing argument 'paths'."),
         (["db", "upgrade", "--revision", "nope"], "protokoll db upgrade: Invalid value for '--revision': Can't locate revision identified by 'nope'"),
         (["nosuch"], "protokoll: No such command 'nosuch'."),
     ],
@@ -111,7 +114,7 @@ def test_export_under_a_file_is_one_line(db, tmp_path):
 
 @pytest.mark.parametrize(
     "command",
-    [["status"], ["summary"], ["decisions"], ["person", "Anna Lund"], ["case", "2019/KS 1"], ["flags"], ["export", "--out", "-"],
+    [["status"], ["check"], ["summary"], ["decisions"], ["person", "Anna Lund"], ["case", "2019/KS 1"], ["flags"], ["export", "--out", "-"],
      ["review", "0123456789abcdef", "dismiss", "--note", "why"], ["db", "upgrade"]],
 )
 @pytest.mark.parametrize(
@@ -137,5 +140,7 @@ def test_the_installed_command_prints_one_line_and_no_traceback(tmp_path):
         2, "", "protokoll db upgrade: Invalid value: PROTOKOLL_WORKERS must be a whole number greater than 0, not 'abc'\n"
     )
     env.pop("PROTOKOLL_WORKERS")
+    done = subprocess.run([str(exe), "ingest", str(tmp_path), "--db", "nonsense"], capture_output=True, text=True, env=env, timeout=120)
+    assert (done.returncode, done.stderr) == (3, "cannot open database <unparseable database URL>: Could not parse SQLAlchemy URL from given URL string\n")
     done = subprocess.run([str(exe), "decisions", "--limit", "-1", "--db", UNREACHABLE], capture_output=True, text=True, env=env, timeout=120)
     assert (done.returncode, done.stderr) == (2, "protokoll decisions: Invalid value for '--limit': Input should be greater than or equal to 1\n")
