@@ -183,3 +183,22 @@ def test_fit_keeps_the_fields_that_matter_and_cuts_the_one_that_grows():
 def test_wrapped_breaks_between_words_and_shortens_a_path_longer_than_a_line():
     assert wrapped("Anna Lund och Tony Thorén var där", 16, "  ") == ["  Anna Lund och", "  Tony Thorén", "  var där"]
     assert wrapped("see /a/very/long/folder/name/file.pdf now", 20, "  ") == ["  see", "  …der/name/file.pdf", "  now"]
+
+
+def test_progress_shows_the_rate_and_the_time_left():
+    from rich.progress import Progress
+
+    from pipeline.cli_output import RateColumn, TimeLeftColumn
+
+    clock = [0.0]
+    with Progress(get_time=lambda: clock[0], disable=True) as bar:
+        pages = bar.add_task("pages", total=100)
+        docs = bar.add_task("documents", total=12)
+        assert (str(RateColumn().render(bar.tasks[pages])), str(TimeLeftColumn().render(bar.tasks[pages]))) == ("", "")
+        for _ in range(4):
+            clock[0] += 2.0
+            bar.advance(pages, 5)
+            bar.advance(docs, 0.25)
+        # 20 pages in 8 s: 2.5 a second, 80 left take 32 s; a document in 8 s: 7.5 a minute, 11 left take 88 s.
+        assert (str(RateColumn().render(bar.tasks[pages])), str(TimeLeftColumn().render(bar.tasks[pages]))) == ("2.5/s", "0:00:32 left")
+        assert (str(RateColumn().render(bar.tasks[docs])), str(TimeLeftColumn().render(bar.tasks[docs]))) == ("7.5/min", "0:01:28 left")
