@@ -310,7 +310,7 @@ def _flag_block(flag: Any, width: int, wide: bool) -> list[str]:
             message = message.replace(path, Path(path).name)
     lines += wrapped(message, width, "  ")
     if wide and flag.matter:
-        lines += wrapped(f"matter: {flag.matter}", width, "  ")
+        lines += wrapped(flag.matter, width, "  ")  # "matter:…", labelled by itself
     if flag.review:
         lines += wrapped(f"review: {flag.review}" + (f": {flag.review_note}" if flag.review_note else ""), width, "  ")
     for e in flag.evidence:
