@@ -1,15 +1,34 @@
-"""Shared fixtures: databases (SQLite and the real PostgreSQL server) and the Prefect test harness."""
+"""Shared fixtures: databases (SQLite and the real PostgreSQL server) and the Prefect test harness.
+
+Migrating a database costs about a second (two on PostgreSQL), so each session migrates one template per
+backend and every test gets a copy of it: a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on
+PostgreSQL, where the next test's copy is made on a background thread while a test runs. A PostgreSQL
+DROP DATABASE waits for a checkpoint (about 3 s on a busy disk), and drops under way at once share one:
+they run on a pool of background threads while the next tests run. What the session holds (databases,
+the harness) is released by `close_session_resources`, called from tests/conftest.py.
+
+`database_url` runs a test on both backends. Tests whose code issues no dialect-specific SQL worth a
+second run are marked `@pytest.mark.sqlite_only` (see tests/conftest.py); dialect-specific behaviour
+(full-text search, upserts, advisory locks, migrations, concurrency) stays on both.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 POSTGRES_ADMIN_URL = os.environ.get("PROTOKOLL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BACKENDS = ["sqlite", "postgresql"]
 
 
 def _postgres_or_fail() -> None:
@@ -26,24 +45,166 @@ def _postgres_or_fail() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    _postgres_or_fail()
-    name = f"protokoll_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
+def _postgres_url(name: str) -> str:
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def forget_engine(url: str) -> None:
+    """Close the pooled connections `models.db` holds for `url` (a database with connections cannot be dropped or copied)."""
     from models import db
 
     engine = db._engines.pop(db.normalise_url(url), None)
     if engine is not None:
         engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+
+
+class _PostgresDatabases:
+    """This session's databases on the PostgreSQL server: created, cloned and dropped through one admin engine.
+
+    Names carry a per-session prefix: other sessions share the server, and a template cannot be copied
+    while anyone else is connected to it.
+    """
+
+    def __init__(self) -> None:
+        # A connection per statement: the drops at the end run many at once.
+        self.admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.prefix = f"protokoll_test_{uuid.uuid4().hex[:8]}"
+        # The next copy is made off the test's own thread.
+        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-test-copies")
+        self.template: str | None = None
+        self.spare: Future[str] | None = None
+        self.dropping = ThreadPoolExecutor(max_workers=8, thread_name_prefix="postgres-test-drops")
+        self.drops: list[Future[None]] = []
+        self.lock = threading.Lock()
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(sql))
+
+    def create(self, template: str | None = None) -> str:
+        name = f"{self.prefix}_{uuid.uuid4().hex[:8]}"
+        self._execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        return name
+
+    def drop_later(self, url: str) -> None:
+        """Close this process's connections to the database now, and drop it in the background."""
+        forget_engine(url)
+        name = url.rsplit("/", 1)[1]
+        self.drops.append(self.dropping.submit(self._execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def migrated(self) -> str:
+        """URL of a new database at the head revision, copied from the session's template."""
+        with self.lock:
+            if self.template is None:
+                from models.db import upgrade
+
+                template = self.create()
+                upgrade(_postgres_url(template))
+                forget_engine(_postgres_url(template))
+                self.template = template
+            spare = self.spare if self.spare is not None else self.background.submit(self.create, self.template)
+            # The next test's copy is made while this one runs.
+            self.spare = self.background.submit(self.create, self.template)
+        return _postgres_url(spare.result())
+
+    def copy(self, url: str) -> str:
+        """A new database holding what the one at `url` holds now."""
+        forget_engine(url)
+        return _postgres_url(self.create(url.rsplit("/", 1)[1]))
+
+    def close(self) -> None:
+        if self.spare is not None:
+            self.drop_later(_postgres_url(self.spare.result()))
+        if self.template is not None:
+            self.drop_later(_postgres_url(self.template))
+        self.background.shutdown()
+        self.dropping.shutdown()
+        for drop in self.drops:
+            drop.result()
+        self.admin.dispose()
+
+
+class _SessionResources:
+    """Whatever the session starts once and releases at its end."""
+
+    def __init__(self) -> None:
+        self.postgres: _PostgresDatabases | None = None
+        self.sqlite_template: Path | None = None
+        self.harness: ExitStack | None = None
+
+    def postgres_databases(self) -> _PostgresDatabases:
+        _postgres_or_fail()
+        if self.postgres is None:
+            self.postgres = _PostgresDatabases()
+        return self.postgres
+
+    def sqlite_head(self, folder: Path) -> Path:
+        """A SQLite file migrated to the head revision, made once per session."""
+        if self.sqlite_template is None:
+            from models.db import upgrade
+
+            path = folder / "head.db"
+            upgrade(f"sqlite:///{path}")
+            forget_engine(f"sqlite:///{path}")  # the last connection to close checkpoints the WAL into the file
+            self.sqlite_template = path
+        return self.sqlite_template
+
+    def start_harness(self) -> None:
+        if self.harness is None:
+            from prefect.testing.utilities import prefect_test_harness
+
+            stack = ExitStack()
+            stack.enter_context(prefect_test_harness(server_startup_timeout=120))
+            self.harness = stack
+
+    def close(self) -> None:
+        if self.harness is not None:
+            self.harness.close()
+            self.harness = None
+        if self.postgres is not None:
+            self.postgres.close()
+            self.postgres = None
+
+
+SESSION = _SessionResources()
+
+
+def close_session_resources() -> None:
+    SESSION.close()
+
+
+def _sqlite_copy(request: pytest.FixtureRequest, folder: Path) -> str:
+    template = SESSION.sqlite_head(request.getfixturevalue("tmp_path_factory").mktemp("sqlite-head"))
+    path = folder / "protokoll.db"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+def copy_database(url: str, folder: Path) -> str:
+    """A second database holding what the one at `url` holds now (SQLite: a file in `folder`)."""
+    if url.startswith("sqlite"):
+        forget_engine(url)
+        path = folder / f"copy-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(url.removeprefix("sqlite:///"), path)
+        return f"sqlite:///{path}"
+    return SESSION.postgres_databases().copy(url)
+
+
+def release_database(url: str) -> None:
+    """Drop a PostgreSQL database made by these fixtures (in the background); SQLite files go with tmp_path."""
+    if url.startswith("sqlite"):
+        forget_engine(url)
+    else:
+        SESSION.postgres_databases().drop_later(url)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    databases = SESSION.postgres_databases()
+    url = _postgres_url(databases.create())
+    yield url
+    databases.drop_later(url)
 
 
 @pytest.fixture
@@ -51,20 +212,33 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'protokoll.db'}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
-    """The same test on the embedded SQLite default and on PostgreSQL, schema upgraded."""
-    from models.db import upgrade
+def _migrated(request: pytest.FixtureRequest, backend: str, folder: Path) -> str:
+    if backend == "sqlite":
+        return _sqlite_copy(request, folder)
+    return SESSION.postgres_databases().migrated()
 
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-    upgrade(url)
-    return url
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> Iterator[str]:
+    """The same test on the embedded SQLite default and on PostgreSQL, schema upgraded."""
+    url = _migrated(request, request.param, tmp_path)
+    yield url
+    release_database(url)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request, tmp_path_factory) -> Iterator[str]:
+    """`database_url` shared by the tests of one module: for data that is stored once and only read."""
+    url = _migrated(request, request.param, tmp_path_factory.mktemp("module-db"))
+    yield url
+    release_database(url)
 
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect API for the whole session (flows run against it)."""
-    from prefect.testing.utilities import prefect_test_harness
+    """One temporary Prefect API for the whole session (flows run against it).
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+    Modules that import this fixture by name get a fixture of their own; they all share the one harness.
+    """
+    SESSION.start_harness()
+    yield

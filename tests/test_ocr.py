@@ -1,4 +1,9 @@
-"""pipeline.ocr on real Tesseract with small generated pages."""
+"""pipeline.ocr on generated pages.
+
+Tests marked `real_tesseract` run the program (one scanned page read once for the module, the slot and
+error handling); the others test what the pipeline does around it with Tesseract's recorded answers
+for the same images (tests/ocr_replay.py), and run it for any image not recorded yet.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from PIL import Image
 from pipeline.ocr import MIN_SKEW, estimate_geometry, ocr_image, render_pdf_page, result_from_data, tesseract_slots
 
 from .conftest import load_generator
+from .ocr_replay import real_tesseract
 
 
 def cer(text: str, truth: str) -> float:
@@ -33,7 +39,9 @@ def scanned_page(generated_samples: Path) -> Image.Image:
 
 @pytest.fixture(scope="module")
 def scanned_result(scanned_page: Image.Image) -> OcrResult:
-    return ocr_image(scanned_page)
+    """The real program's reading of the scanned page (never replayed: the CER test measures Tesseract itself)."""
+    with real_tesseract():
+        return ocr_image(scanned_page)
 
 
 def test_thread_limit_is_set_for_tesseract_subprocesses() -> None:
@@ -78,6 +86,7 @@ def test_a_scan_placed_turned_or_under_text_is_rendered(scanned_page: Image.Imag
     assert abs(page.width - 1240) <= 2 and abs(page.height - 1754) <= 2
 
 
+@pytest.mark.real_tesseract
 def test_scanned_page_character_error_rate_at_most_two_percent(
     scanned_result: OcrResult, generated_samples: Path
 ) -> None:
@@ -105,6 +114,7 @@ def test_large_skew_is_corrected_before_recognition(scanned_page: Image.Image, g
     assert cer(result.text, truth) <= 0.01
 
 
+@pytest.mark.real_tesseract
 def test_words_carry_boxes_confidences_and_line_numbers(scanned_result: OcrResult) -> None:
     words = scanned_result.words
     assert len(words) > 200
@@ -187,6 +197,7 @@ def small_page(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.real_tesseract
 def test_tesseract_runs_only_while_holding_a_slot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Three threads, one slot: the pages are prepared at once, but no two Tesseract processes overlap."""
     generator = load_generator()
@@ -208,11 +219,13 @@ def test_tesseract_runs_only_while_holding_a_slot(tmp_path: Path, monkeypatch: p
     assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
 
 
+@pytest.mark.real_tesseract
 def test_missing_language_data_is_ocr_unavailable(small_page: Path) -> None:
     with pytest.raises(OcrUnavailableError, match="install tesseract-ocr"):
         ocr_image(small_page, language="qqx")
 
 
+@pytest.mark.real_tesseract
 def test_missing_tesseract_binary_is_ocr_unavailable(small_page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     with pytest.raises(OcrUnavailableError, match="tesseract-ocr-swe"):

@@ -1,7 +1,10 @@
 """Prefect's temporary local API: started before the flow, a start that does not answer is retried.
 
-Each case runs in its own interpreter: the session's test harness registers its
-server as Prefect's default in this process, which would hide the real start.
+Each case runs in its own interpreter: the session's test harness registers its server as Prefect's
+default in this process, which would hide the real start. A server start takes 5-15 s on a busy
+two-core machine, so one interpreter (`early_start_then_flow`) serves the three cases that follow one
+server through its life: an early start whose first attempt times out, the flow run against it, its
+stop at exit.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -37,9 +42,9 @@ def _probe(timeouts: list[float], tmp_path: Path, **env: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_a_start_that_does_not_answer_is_retried_on_a_new_server(tmp_path):
+def test_a_start_that_does_not_answer_is_retried_on_a_new_server(early_start_then_flow):
     # 0.1 s is far too short for any start: the first attempt fails, the second must serve.
-    found = _probe([0.1, 120], tmp_path)
+    found = early_start_then_flow
     assert found["health"] == 200
     assert found["url"].startswith("http://127.0.0.1:") and found["url"].endswith("/api")
 
@@ -78,39 +83,42 @@ def _run(code: str, tmp_path: Path, **env: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def test_the_early_start_does_not_load_prefects_server_in_this_process(tmp_path):
-    """The server boots in its own process while this one loads the pipeline: importing Prefect's server here costs 2.5 s."""
+@pytest.fixture(scope="module")
+def early_start_then_flow(tmp_path_factory) -> dict:
+    """One interpreter: an early start whose first attempt cannot answer in 0.1 s, looked at before Prefect
+    is imported; then the settled call and a flow run against that server; then exit."""
     code = (
         "import json, sys, httpx\n"
         "from flows.api import start_local_api_soon\n"
-        "url = start_local_api_soon().result(timeout=200)\n"
-        "print(json.dumps({'url': url, 'health': httpx.get(url + '/health').status_code,\n"
-        "                  'prefect_loaded': 'prefect' in sys.modules, 'server_loaded': 'prefect.server.api.server' in sys.modules}))\n"
-    )
-    found = json.loads(_run(code, tmp_path))
-    assert found["health"] == 200
-    assert found["prefect_loaded"] is False and found["server_loaded"] is False
-
-
-def test_a_flow_runs_against_the_early_server_and_it_stops_at_exit(tmp_path):
-    code = (
-        "import json\n"
+        "early = start_local_api_soon([0.1, 200]).result(timeout=400)\n"
+        "found = {'url': early, 'health': httpx.get(early + '/health').status_code,\n"
+        "         'prefect_loaded': 'prefect' in sys.modules, 'server_loaded': 'prefect.server.api.server' in sys.modules}\n"
         "from prefect import flow\n"
-        "from prefect.settings import PREFECT_API_URL\n"
-        "from flows.api import api_settings, ensure_local_api, start_local_api_soon, _running\n"
-        "early = start_local_api_soon().result(timeout=200)\n"
+        "from prefect.settings import PREFECT_API_URL, get_current_settings\n"
+        "from flows.api import api_settings, ensure_local_api\n"
         "url = ensure_local_api()\n"
-        "from prefect.settings import get_current_settings\n"
         "@flow\n"
         "def seen() -> list:\n"
         "    return [PREFECT_API_URL.value(), get_current_settings().flows.heartbeat_frequency]\n"
         "with api_settings(url):\n"
         "    inside, heartbeat = seen()\n"
         "import flows.api as api\n"
-        "print(json.dumps({'early': early, 'url': url, 'inside': inside, 'heartbeat': heartbeat, 'pid': api._running.process.pid}))\n"
+        "found.update(early=early, settled=url, inside=inside, heartbeat=heartbeat, pid=api._running.process.pid)\n"
+        "print(json.dumps(found))\n"
     )
-    found = json.loads(_run(code, tmp_path))
-    assert found["early"] == found["url"] == found["inside"]
+    return json.loads(_run(code, tmp_path_factory.mktemp("early")))
+
+
+def test_the_early_start_does_not_load_prefects_server_in_this_process(early_start_then_flow):
+    """The server boots in its own process while this one loads the pipeline: importing Prefect's server here costs 2.5 s."""
+    found = early_start_then_flow
+    assert found["health"] == 200
+    assert found["prefect_loaded"] is False and found["server_loaded"] is False
+
+
+def test_a_flow_runs_against_the_early_server_and_it_stops_at_exit(early_start_then_flow):
+    found = early_start_then_flow
+    assert found["early"] == found["settled"] == found["inside"]
     assert found["heartbeat"] is None  # nobody watches a temporary API for crashed runs
     # The process is gone once the interpreter has exited (atexit stop).
     assert not Path(f"/proc/{found['pid']}").exists() or "zombie" in Path(f"/proc/{found['pid']}/status").read_text().lower()
