@@ -8,6 +8,7 @@ docs/PERFORMANCE.md).
 from __future__ import annotations
 
 import os
+import re
 
 # OpenMP threads inside each Tesseract compete with the other workers' processes: 6x slower.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -379,7 +380,112 @@ def _recognise(path: Path, language: str, dpi: int, budget: _Budget | None = Non
         )
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError, RuntimeError) as e:
         raise (budget.error(e) or _tesseract_error(e, language, path.name)) from e
-    return result_from_data(data)
+    return result_from_data(reread_paragraph_signs(path, data, language, dpi, budget))
+
+
+# --- paragraph signs -----------------------------------------------------------
+
+#: Tesseract's Swedish model cannot write § (it is not in swe.traineddata's LSTM character set): every
+#: paragraph sign comes out as '&', '$', '£', '8' or '3', alone ('& 212') or glued to its number ('8214',
+#: '$:213'). The English model has the sign, so the words that may be one are read again with it.
+SIGN_LANGUAGE = "eng"
+#: A sign read alone, its number in the next word; '8', '3' and 'S' only when they open a line.
+_SIGN_ALONE = re.compile(r"^(?:[&$£][:.]?|8|3|S)$")
+_SIGN_ANYWHERE = frozenset("&$£")
+#: The sign glued to its number.
+_SIGN_GLUED = re.compile(r"^(?:[&$£][:.]?|8|3)(\d{1,4}[a-z]?)[:.,]?$")
+_SIGN_NUMBER = re.compile(r"^(\d{1,4}[a-z]?)[:.,]?$")
+#: What the second reading must say for the sign to be taken: § and the same number the first reading gave.
+_SIGN_READ = re.compile(r"^§\s*(\d{1,4}[a-z]?)\b")
+#: At most this many words of a page are read again (a page of numbered rows offers many candidates).
+MAX_SIGN_CANDIDATES = 60
+
+
+@dataclass(frozen=True, slots=True)
+class _SignCandidate:
+    indices: tuple[int, ...]  # rows of the image_to_data table: the sign (and its number when apart)
+    number: str
+    glued: bool
+
+
+def _sign_candidates(data: dict[str, list]) -> list[_SignCandidate]:
+    """Words of the first reading that may be a misread §: a sign-like word before a number, or a sign-like
+    character glued to one; '8', '3' and 'S' only at the start of one of Tesseract's lines."""
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for i, text in enumerate(data["text"]):
+        if int(data["level"][i]) == 5 and (text or "").strip():
+            lines.setdefault((int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])), []).append(i)
+    found = []
+    for rows in lines.values():
+        for k, i in enumerate(rows):
+            text = data["text"][i].strip()
+            if k and text[0] not in _SIGN_ANYWHERE:
+                continue
+            nxt = _SIGN_NUMBER.match(data["text"][rows[k + 1]].strip()) if k + 1 < len(rows) else None
+            if _SIGN_ALONE.match(text) and nxt:
+                found.append(_SignCandidate((i, rows[k + 1]), nxt.group(1), False))
+            elif m := _SIGN_GLUED.match(text):
+                found.append(_SignCandidate((i,), m.group(1), True))
+    return found[:MAX_SIGN_CANDIDATES]
+
+
+def _sign_strip(image: Image.Image, data: dict[str, list], candidates: list[_SignCandidate]) -> tuple[Image.Image, list[tuple[int, int]]]:
+    """The candidates' boxes cut out with a margin and stacked one under the other, and each one's rows in the strip."""
+    crops = []
+    for c in candidates:
+        x0 = min(int(data["left"][i]) for i in c.indices)
+        y0 = min(int(data["top"][i]) for i in c.indices)
+        x1 = max(int(data["left"][i]) + int(data["width"][i]) for i in c.indices)
+        y1 = max(int(data["top"][i]) + int(data["height"][i]) for i in c.indices)
+        pad = max(4, (y1 - y0) // 2)
+        crops.append(image.crop((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad)))
+    gap = max(c.height for c in crops)
+    strip = Image.new("L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), 255)
+    spans, y = [], gap
+    for crop in crops:
+        strip.paste(crop, (gap, y))
+        spans.append((y, y + crop.height))
+        y += crop.height + gap
+    return strip, spans
+
+
+def reread_paragraph_signs(path: Path, data: dict[str, list], language: str, dpi: int, budget: _Budget | None = None) -> dict[str, list]:
+    """The first reading with each misread § put right, where the English model reads § and the same number there.
+
+    One extra Tesseract run per page that has candidates, on a strip of their word boxes only; a page whose
+    language already writes §, a missing English model or a failed run leave the first reading as it was.
+    """
+    if SIGN_LANGUAGE in language.split("+"):
+        return data
+    candidates = _sign_candidates(data)
+    if not candidates:
+        return data
+    budget = budget or _Budget(0)
+    try:
+        with Image.open(path) as page:
+            strip, spans = _sign_strip(page.convert("L"), data, candidates)
+        with _as_file(strip, None) as strip_path:
+            second = pytesseract.image_to_data(
+                str(strip_path), lang=SIGN_LANGUAGE, config=f"--psm 6 --dpi {dpi}",
+                output_type=pytesseract.Output.DICT, timeout=budget.left(),
+            )
+    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError, RuntimeError, OcrTimeoutError):
+        return data
+    readings: list[list[str]] = [[] for _ in candidates]
+    for i, text in enumerate(second["text"]):
+        if int(second["level"][i]) != 5 or not (text or "").strip():
+            continue
+        centre = int(second["top"][i]) + int(second["height"][i]) / 2
+        for k, (top, bottom) in enumerate(spans):
+            if top - 1 <= centre <= bottom + 1:
+                readings[k].append(text.strip())
+                break
+    texts = list(data["text"])
+    for c, words in zip(candidates, readings, strict=True):
+        m = _SIGN_READ.match(" ".join(words))
+        if m and m.group(1) == c.number:
+            texts[c.indices[0]] = f"§{c.number}" if c.glued else "§"
+    return dict(data, text=texts)
 
 
 def _osd_rotation(path: Path, dpi: int, budget: _Budget | None = None) -> int:
