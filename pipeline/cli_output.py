@@ -72,15 +72,21 @@ def fit(fields: Sequence[Field], rows: Sequence[dict[str, str]], width: int | No
     widths = {f.key: wanted[f.key] for f in shown}
     excess = sum(widths.values()) + GAP * (len(shown) - 1) - width
     if excess > 0:
-        # The growing fields give way first (the extras were let in on that condition); when that is not enough,
-        # every field gives way in proportion to what it can spare above its narrowest width.
+        # With extras shown, the growing fields give way (the extras were let in on that condition); without,
+        # the capped fields give way first, so that a title keeps what a body name or case number can spare.
+        # Within a group, each gives in proportion to what it can spare above its narrowest width.
         growing = [f.key for f in shown if f.max_width is None]
-        if used > width or not growing:
-            growing = list(widths)
-        slack = {k: widths[k] - floor[k] for k in growing}
-        total = sum(slack.values())
-        for k in growing:
-            widths[k] -= min(slack[k], -(-excess * slack[k] // total)) if total else 0
+        capped = [f.key for f in shown if f.max_width is not None]
+        extras = any(f.priority > 0 for f in shown)
+        for group in ([growing, capped] if extras else [capped, growing]):
+            slack = {k: widths[k] - floor[k] for k in group}
+            total = sum(slack.values())
+            given = min(excess, total)
+            for k in group:
+                widths[k] -= min(slack[k], -(-given * slack[k] // total)) if total else 0
+            excess = sum(widths.values()) + GAP * (len(shown) - 1) - width
+            if excess <= 0:
+                break
     else:
         # Room to spare: a capped field whose content is longer takes it back.
         for f in sorted(shown, key=lambda f: f.priority):

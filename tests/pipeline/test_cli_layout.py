@@ -178,6 +178,9 @@ def test_fit_keeps_the_fields_that_matter_and_cuts_the_one_that_grows():
     assert [(f.key, w) for f, w in fit(fields, rows, 20)] == [("n", 3), ("title", 15)]
     assert [(f.key, w) for f, w in fit(fields, rows, None)] == [("n", 3), ("title", 60), ("extra", 12)]
     assert [f.key for f, _ in fit(fields, [{"n": "§ 1", "title": "x"}], 80)] == ["n", "title"]  # an empty extra is left out
+    # Without extras, a capped field (a body's name) gives way before the one that grows (the title).
+    fields = (Field("n", "§", 6, 8, justify="right"), Field("body", "body", 8, 20), Field("title", "title", 10))
+    assert [(f.key, w) for f, w in fit(fields, [{"n": "§ 1", "body": "b" * 20, "title": "t" * 40}], 40)] == [("n", 3), ("body", 8), ("title", 25)]
 
 
 def test_wrapped_breaks_between_words_and_shortens_a_path_longer_than_a_line():
