@@ -261,3 +261,22 @@ def test_glyphs_become_words_at_spaces_gaps_and_direction_changes():
     assert [(w.text, w.x0, w.x1, w.upright) for w in words_from_chars(glyphs)] == [
         ("Ja", 10, 22, True), ("Nej", 28, 46, True), ("X", 200, 206, True), ("ref", 20, 32, False),
     ]
+
+
+def test_regions_and_words_are_stored_with_the_page(database_url, tmp_path):
+    from pipeline.store import pages_of, save_document
+
+    def signed(p: Page) -> None:
+        p.text(72, 100, "Nämnden ger förvaltningen i uppdrag att ut-")
+        p.text(72, 114, "veckla samarbetet.")
+        p.rotated(30, 700, "Signerat elektroniskt")
+
+    path = make_pdf(tmp_path / "stored.pdf", signed)
+    doc = load_pdf(path, "1" * 64, path.stat().st_size, Settings())
+    outcome = save_document(database_url, doc, [])
+    stored = pages_of(database_url, outcome.version_id)[0]
+    assert [(r.kind, stored.text[r.start : r.end]) for r in stored.regions] == [
+        (RegionKind.HYPHEN, "-\n"), (RegionKind.ROTATED, "Signerat elektroniskt"),
+    ]
+    assert stored.regions == doc.pages[0].regions
+    assert stored.words == doc.pages[0].words
