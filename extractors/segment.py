@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from extractors.headings import paragraph_headings
+from extractors.page_context import running_spans
 from extractors.patternfile import load_rules
 from extractors.text import PAGE_SEPARATOR, DocText, fold
 from models.records import Section
@@ -107,7 +108,7 @@ def _repeated_page_lines(text: str, lines: list[Line]) -> set[int]:
 
 
 def strip_noise(text: str) -> str:
-    """Blank out signature footers, markdown table debris, page counters and repeated page headers.
+    """Blank out signature footers, markdown table debris, page counters and running page headers/footers.
 
     Noise characters become spaces (line breaks and form feeds stay), so every offset stays valid.
     """
@@ -134,6 +135,9 @@ def strip_noise(text: str) -> str:
     for i in blank:
         for k in range(lines[i].start, lines[i].end):
             chars[k] = " "
+    # running headers and footers found across the pages (page_context): "Sida 3 av 12", "Protokoll nr 4", ...
+    for start, end in running_spans(text):
+        chars[start:end] = " " * (end - start)
     return "".join(chars)
 
 
