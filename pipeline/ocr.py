@@ -437,10 +437,14 @@ def _sign_strip(image: Image.Image, data: dict[str, list], candidates: list[_Sig
         y0 = min(int(data["top"][i]) for i in c.indices)
         x1 = max(int(data["left"][i]) + int(data["width"][i]) for i in c.indices)
         y1 = max(int(data["top"][i]) + int(data["height"][i]) for i in c.indices)
-        pad = max(4, (y1 - y0) // 2)
-        crops.append(image.crop((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad)))
+        # A little room on the sides, hardly any above and below: the neighbouring lines' accents and
+        # descenders in the cut made the English model read the sign as ':'.
+        pad_x, pad_y = max(4, (y1 - y0) // 2), max(2, (y1 - y0) // 6)
+        crops.append(image.crop((max(0, x0 - pad_x), max(0, y0 - pad_y), x1 + pad_x, y1 + pad_y)))
     gap = max(c.height for c in crops)
-    strip = Image.new("L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), 255)
+    # The strip in the page's own paper tone, so that no cut shows an edge.
+    paper = int(np.median(np.concatenate([np.asarray(c).ravel() for c in crops])))
+    strip = Image.new("L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), paper)
     spans, y = [], gap
     for crop in crops:
         strip.paste(crop, (gap, y))
