@@ -108,14 +108,15 @@ def _index_rows(lines: list[str], folded: list[str], candidates: dict[int, Headi
     runs: list[list[int]] = []
     for i in ordered:
         last = runs[-1][-1] if runs else None
-        if last is not None and gap(last, i) <= _INDEX_ROW_GAP and candidates[i].number >= candidates[last].number:
+        if last is not None and gap(last, i) <= _INDEX_ROW_GAP and candidates[i].number > candidates[last].number:
             runs[-1].append(i)
         else:
             runs.append([i])
     for run in runs:
         stops = run[1:] + [len(lines)]
         paged = [i for i, stop in zip(run, stops) if ends_with_page(i, stop)]
-        under_heading = any(index_heading.match(folded[k]) for k in range(max(0, run[0] - 3), run[0]) if lines[k].strip())
+        above = [k for k in range(max(0, run[0] - 3), run[0]) if lines[k].strip()]
+        under_heading = any(index_heading.match(folded[k]) for k in above) and not any(k in candidates for k in above)
         if under_heading:
             rows.update(run)
         elif len(paged) >= _INDEX_MIN_ROWS and len(paged) >= len(run) - 1:
@@ -161,9 +162,10 @@ def paragraph_headings(lines: list[str], excluded: set[int] = frozenset(), folde
         return in_range or number - 1 in numbers or number + 1 in numbers
 
     def taken(i: int, found: HeadingMatch) -> bool:
-        """An OCR reading that fits the sequence and looks like a heading (a case-number label or a title under it).
-        Out of sequence (a one-§ extract, the extracts of a bundle) only a case-number label under it will do, and
-        never for an "8" glued to the number, which is then as likely a number of its own."""
+        """An OCR reading (or a form prose can take, like "10 § Lagen …") that fits the sequence and looks like a
+        heading (a case-number label or a title under it).  Out of sequence (a one-§ extract, the extracts of a
+        bundle) only a case-number label under it will do, and never for an "8" glued to the number, which is then
+        as likely a number of its own."""
         if fits(found.number):
             return _confirmed(lines, folded, i, found)
         return not rules[found.rule].get("glued") and _confirmed(lines, folded, i, found, labelled=True)
@@ -174,7 +176,7 @@ def paragraph_headings(lines: list[str], excluded: set[int] = frozenset(), folde
         found = live[i]
         if found.kind == "continuation":
             continue
-        if found.kind == "ocr" and not taken(i, found):
+        if (found.kind == "ocr" or rules[found.rule].get("in_sequence")) and not taken(i, found):
             continue
         if found.label == current:
             continue  # the same heading again on a later page

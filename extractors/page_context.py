@@ -23,10 +23,10 @@ from models.records import PageText, Region, RegionKind
 # How many non-blank lines at the top and at the bottom of a page can be header or footer.
 _EDGE_LINES = 4
 _MAX_RUNNING_CHARS = 100
-# Lines that carry the page's content even when they recur at its edges: § headings (also "§ 77 forts"), case
+# Lines that carry the page's content even when they recur at its edges: § headings (also "§ 77 forts", "KSAU § 18"), case
 # numbers, decision openings and clauses, table rows.
 _CONTENT = re.compile(
-    r"^[ \t]*(?:§|\d+[ \t]*§|att\b)|\b(?:dnr|diarienummer|diarienr|arendenummer|arendenr)\b|\b(?:beslut(?:ade|ar)|foreslar)\b|\t"
+    r"^[ \t]*(?:(?:[a-z]{2,5}[ \t]+)?§|\d+[ \t]*§|att\b)|\b(?:dnr|diarienummer|diarienr|arendenummer|arendenr)\b|\b(?:beslut(?:ade|ar)|foreslar)\b|\t"
     # the headings of a § item's parts, which can stand at the foot of page after page
     r"|^[ \t]*(?:beslut\w*|forslag till beslut|arendet|arendebeskrivning|sammanfattning|yrkande\w*|reservation\w*"
     r"|omrostning\w*|propositionsordning|protokollsanteckning\w*|jav|expedier\w*|bilag\w*)[ \t]*:?[ \t]*$"

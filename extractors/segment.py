@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from extractors.headings import paragraph_headings
 from extractors.page_context import running_spans
-from extractors.patternfile import load_rules
+from extractors.patternfile import fragment, load_rules
 from extractors.text import PAGE_SEPARATOR, DocText, fold
 from models.records import Section
 
@@ -71,8 +71,11 @@ def _is_signature_table(block: list[Line]) -> bool:
     return True
 
 
-# Lines that carry content even when they recur at page edges: § headings, decision openings, clauses.
-_NEVER_RUNNING = re.compile(r"^[ \t]*(?:§|att\b|.*\b(?:beslut(?:ade|ar)|foreslar)\b)")
+# Lines that carry content even when they recur at page edges: § headings (also "KS § 12", "12 §"), case-number lines,
+# decision openings, clauses.
+_NEVER_RUNNING = re.compile(
+    r"^[ \t]*(?:(?:[a-z]{2,5}[ \t]+)?§|\d{1,4}[ \t]*§|att\b|.*\b(?:beslut(?:ade|ar)|foreslar)\b)|" + fragment("case_label_line")
+)
 
 
 def _repeated_page_lines(text: str, lines: list[Line]) -> set[int]:

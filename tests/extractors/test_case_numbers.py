@@ -68,3 +68,46 @@ def test_span_is_document_offset_and_raw_keeps_print():
 def test_unique_by_normalised_form():
     cases = extract_case_numbers("Ärendenr: 18/00295 ... ärendenummer 18/00295. Dnr KS 2019/1")
     assert [c.normalised for c in unique_case_numbers(cases)] == ["18/00295", "KS 2019/1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare serial after its label
+        ("Diarienummer 12345", [("12345", None, None, "12345", None, "label_serial")]),
+        # a one-digit serial, right-aligned on a § heading line
+        ("§ 66   Översyn av reglementet   Dnr 2024/1", [("2024/1", 2024, None, "1", None, "year_serial")]),
+        # the archive class glued to the year by the PDF's columns
+        ("Diarienummer 00412/20231.2.1.", [("00412/2023", 2023, None, "00412", "1.2.1", "serial_year")]),
+        # a label glued by a colon to a register code with a dotted serial
+        ("DNR:AB/2006.12", [("AB 2006/12", 2006, "AB", "12", None, "register_year_serial")]),
+        # Finland-Swedish register/serial/archive class/year, printed without a label
+        ("NKBY/528/00.02.07/2022", [("NKBY/528/00.02.07/2022", 2022, "NKBY", "528", "00.02.07", "register_serial_class_year")]),
+        # OCR forms of the label
+        ("Diarienummer. BUN 2024/0031", [("BUN 2024/0031", 2024, "BUN", "0031", None, "register_year_serial")]),
+        ("Dnr. 2024/3", [("2024/3", 2024, None, "3", None, "year_serial")]),
+        ("Diarienr: BUN 2024/0050", [("BUN 2024/0050", 2024, "BUN", "0050", None, "register_year_serial")]),
+        ("Vårt dnr 2023/77", [("2023/77", 2023, None, "77", None, "year_serial")]),
+    ],
+)
+def test_case_number_forms_of_other_templates(text, expected):
+    got = [(c.normalised, c.year, c.register, c.serial, c.classification, c.rule) for c in extract_case_numbers(text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kommunfullmäktige\nHandling 2024 nr 63",
+        "Bolaget, org.nr 556677-8899, och Staden, organisationsnummer 212000-1355",
+        "Dnr 2024",
+        "Diarienummer 2024-05-12",
+    ],
+)
+def test_handling_and_organisation_numbers_are_not_case_numbers(text):
+    assert extract_case_numbers(text) == []
+
+
+def test_confidence_is_lower_without_the_label():
+    labelled, unlabelled = extract_case_numbers("Dnr KS 2024/17 och remissen KS 2024/18")
+    assert [(c.normalised, c.confidence) for c in (labelled, unlabelled)] == [("KS 2024/17", 1.0), ("KS 2024/18", 0.7)]

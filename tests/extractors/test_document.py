@@ -50,3 +50,37 @@ def test_spans_are_page_coordinates():
     assert (item.case_number.span.page, item.case_number.span.start) == (2, 4)
     assert extraction.case_numbers[0].span.page == 2
     assert item.decisions == ["att välja Eva Ek."]
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type"),
+    [
+        # a handling put before the council, with the presidium's proposal
+        ("Kommunfullmäktige\nHandling 2023 nr 18\nÅrsredovisning för stiftelsen\nTill Borås kommunfullmäktige\n"
+         "Stiftelsens styrelse har lämnat sin årsredovisning.\nKommunfullmäktiges presidium föreslår att fullmäktige beslutar:\n"
+         "Årsredovisningen godkänns.\nBorås den 3 mars 2023", "letter"),
+        ("Revisionsberättelse för 2022\nTill kommunfullmäktige\nVi har granskat styrelsens och nämndernas verksamhet.\n"
+         "Vi tillstyrker att fullmäktige beviljar ansvarsfrihet.", "letter"),
+        # a councillor's motion stays other, even addressed to the council
+        ("Motion: Fler laddplatser vid skolorna\nTill: Kommunfullmäktige\nLaddplatserna är för få.\nJag yrkar därför\n"
+         "- Att kommunen bygger fler laddplatser\nEva Berg, Miljöpartiet\nDatum 2022-05-02", "other"),
+        ("Motion om gång- och cykelväg\nTill kommunfullmäktige\nVägen behövs.\nJag yrkar därför att vägen byggs.", "other"),
+    ],
+)
+def test_doc_type_of_letters_and_motions_to_the_council(text, doc_type):
+    extraction = extract_document(pages_of(text))
+    assert (extraction.doc_type, extraction.items, extraction.case_numbers) == (doc_type, [], [])
+
+
+def test_ocr_damaged_protocol_is_still_a_protocol():
+    """Every § sign misread: the headings fit the cover's range, so the items and the type survive."""
+    text = ("SAMMANTRADESPROTOKOLL\nMiljonamnden\n\nSammantradesdatum 2024-02-06\n\nBeslutande\nOla Ek (S), ordforande\n\n"
+            "Paragrafer 7-9\n\nSekreterare\nPia Ahl\n\f"
+            "$:7\nDnr. MN 2024/4\nVal av justerare\n\nBeslut\nMiljonamnden beslutar\natt utse Ola Ek att justera.\n\n"
+            "S 8\nDiarienr: MN 2024/9\nTillsynsplan\n\nBeslut\nMiljonamnden beslutar\natt anta tillsynsplanen.\n\n"
+            "5 9\nDnr. MN 2024/11\nDelegationsbeslut\n\nBeslut\nMiljonamnden beslutar\natt lagga redovisningen till handlingarna.\n")
+    extraction = extract_document(pages_of(text))
+    assert extraction.doc_type == "protocol"
+    assert [(i.number, i.case_number.normalised, i.title, i.confidence) for i in extraction.items] == [
+        ("7", "MN 2024/4", "Val av justerare", 0.6), ("8", "MN 2024/9", "Tillsynsplan", 0.6),
+        ("9", "MN 2024/11", "Delegationsbeslut", 0.6)]

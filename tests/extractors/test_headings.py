@@ -149,3 +149,14 @@ def test_ocr_reading_out_of_sequence_with_only_a_title_under_it_is_not_taken():
     text = COVER.format(a=40, b=41) + "\f" + _item("§ 40", "Val av justerare") + _item("§ 41", "Budget") \
         + "5 17\nRader ur tabellen\n"
     assert _labels(text) == ["40", "41"]
+
+
+def test_number_first_prose_out_of_sequence_is_no_heading():
+    text = ("Föredragningslista\n\n12 § Budget\nFörslag:\nBudgeten antas.\n\n13 § Taxor\nEnligt kommunallagen\n"
+            "6 § Lagen om kommunal redovisning gäller.\n")
+    assert _labels(text) == ["12", "13"]
+
+
+def test_an_index_listing_one_item_before_it():
+    text = "Paragrafförteckning\n§ 40 Val av justerare 2\n\n§ 40\nDnr 2024/1\nVal av justerare\n"
+    assert _labels(text) == ["40"]

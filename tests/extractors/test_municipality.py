@@ -86,3 +86,23 @@ def test_detect_municipality_on_seeds(prefix, expected):
 )
 def test_city_letterheads(text, expected):
     assert detect_municipality(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no letterhead: the municipality the running text keeps naming
+        ("Tekniska nämnden\n§ 4 Förfrågan om Ystads kommun vill sälja marken\nYstads kommun äger fastigheten sedan 1990."
+         "\nMarken arrenderas av Ystads kommun till en förening.", ("Ystad", "1286")),
+        ("Revisionsberättelse\nVi har granskat Borås Stads nämnder. Borås Stads revisorer bedömer\nverksamheten i Borås Stad"
+         " som tillfredsställande.", ("Borås", "1490")),
+        # Region Gotland is the municipality of Gotland
+        ("Regionstyrelsen\nRegion Gotland har utrett frågan.\nRegion Gotland föreslås anta planen.\nBeslutet gäller Region Gotland.",
+         ("Gotland", "0980")),
+        # a neighbour in a joint matter named nearly as often decides nothing, nor does a single mention
+        ("Ystads kommun och Skurups kommun samarbetar. Ystads kommun och Skurups kommun delar kostnaden.", None),
+        ("Remissen kommer från Ystads kommun.", None),
+    ],
+)
+def test_municipality_named_only_in_the_running_text(text, expected):
+    assert detect_municipality(text) == expected
