@@ -43,6 +43,7 @@ from pipeline.errors import (
     UnreadableFileError,
 )
 from pipeline.layout import Box, layout_page
+from pipeline.pdfium_lock import PDFIUM, serialised
 from pipeline.settings import Settings
 
 # Pixel counts are checked against Settings.max_image_megapixels from the image header, before any pixel is
@@ -200,7 +201,8 @@ def load_pdf(path: Path, sha256: str, size: int, settings: Settings) -> Prepared
     if b"%%EOF" not in _tail(path):
         return _load_pdf_pdfplumber(path, sha256, size, settings)
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        with PDFIUM:
+            pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError:
         return _load_pdf_pdfplumber(path, sha256, size, settings)
     doc = PreparedDocument(str(path), sha256, size, FileKind.PDF, 0)
@@ -229,7 +231,8 @@ def load_pdf(path: Path, sha256: str, size: int, settings: Settings) -> Prepared
     except Exception as e:
         raise _pdf_error(path, size, e) from e
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
     _mark_running_lines(doc.pages)
     return doc
 
@@ -328,23 +331,29 @@ def pdf_page_words(textpage, page_height: float) -> list[Box]:
     return words
 
 
-def _pdfium_page(pdf, number: int, settings: Settings) -> PageText:
+@serialised
+def _pdfium_words(pdf, number: int) -> tuple[list[Box], float, float]:
     page = pdf[number - 1]
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            laid = layout_page(pdf_page_words(textpage, height), width, height)
+            return pdf_page_words(textpage, height), width, height
         finally:
             textpage.close()
     finally:
         page.close()
+
+
+def _pdfium_page(pdf, number: int, settings: Settings) -> PageText:
+    words, width, height = _pdfium_words(pdf, number)
+    laid = layout_page(words, width, height)
     scale = settings.ocr_dpi / 72
-    words = [
+    boxes = [
         Word(w.text, round(w.x0 * scale), round(w.top * scale), round((w.x1 - w.x0) * scale), round((w.bottom - w.top) * scale), 100.0, w.line)
         for w in laid.words
     ]
-    return PageText(number=number, text=laid.text, method=PageMethod.TEXT, words=words, regions=laid.regions)
+    return PageText(number=number, text=laid.text, method=PageMethod.TEXT, words=boxes, regions=laid.regions)
 
 
 def _mark_running_lines(pages: list[PageText]) -> None:

@@ -31,6 +31,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError  # noqa: E402
 from models.records import OcrResult, Region, Word  # noqa: E402
 from pipeline.errors import OcrError, OcrTimeoutError, OcrUnavailableError  # noqa: E402
 from pipeline.layout import Box, layout_page  # noqa: E402
+from pipeline.pdfium_lock import serialised  # noqa: E402
 
 #: Below this mean word confidence the page is checked with Tesseract's own orientation detection.
 LOW_CONFIDENCE = 60.0
@@ -121,6 +122,7 @@ def ocr_image(
     return second
 
 
+@serialised  # pdfium is not thread-safe: pages are rendered on threads while other files' text layers are read
 def render_pdf_page(pdf_path: Path, page_index: int, dpi: int = 300, max_pixels: int | None = None) -> Image.Image:
     """One PDF page (0-based) as an 8-bit grayscale image, in memory, for OCR.
 
