@@ -15,7 +15,7 @@ from pathlib import Path
 from models.records import FileKind, PageMethod, PageText
 from pipeline import store
 from pipeline.errors import ProtokollError
-from pipeline.load import PreparedDocument, check_regular, file_identity, ocr_page, prepare
+from pipeline.load import PreparedDocument, file_identity, ocr_page, prepare
 from pipeline.settings import Settings
 from pipeline.store import Outcome
 
@@ -92,8 +92,7 @@ def start_document(path: str, settings: Settings) -> PreparedDocument | Outcome:
     """
     sha256 = None
     try:
-        # os.stat before any open: a FIFO or a device is recorded with its reason, never read.
-        check_regular(Path(path))
+        # file_identity looks (os.stat) before it opens: a FIFO or a device is recorded with its reason, never read.
         identity = file_identity(Path(path))
         sha256 = identity[0]
         unchanged = store.find_unchanged(settings.database_url, path, sha256)
