@@ -191,6 +191,8 @@ def _body_in_head(text: str, folded: str) -> str | None:
     return next((body for body in map(_body_line, text[:end].split("\n")) if body), None)
 
 
+# A § item's heading at a line start, in any of the forms protocols print ("§ 12", "§12 Dnr …", "12 §").
+_ANY_ITEM = re.compile(r"^[ \t\f]*(?:§[ \t]*\d+|\d+[ \t]*§)", re.M)
 # A § heading on a line of its own: the cover's people are listed before it (an item may list people too).
 _ITEM_HEADING = re.compile(r"^[ \t]*§[ \t]*\d+[ \t]*$", re.M)
 
@@ -432,7 +434,7 @@ def _label_covers(text: str, folded: str) -> list[int]:
             starts.append(folded.rfind("\n", 0, cluster[0].start()) + 1)
 
     for m in _LABEL.finditer(folded):
-        if cluster and _gap(text, cluster[-1].end(), m.start()) > _CLUSTER_GAP:
+        if cluster and (_gap(text, cluster[-1].end(), m.start()) > _CLUSTER_GAP or "\f" in folded[cluster[-1].end() : m.start()]):
             close()
             cluster = []
         cluster.append(m)
@@ -450,23 +452,26 @@ def extract_meetings(doc: DocText, sections: list[Section]) -> list[Meeting]:
     def in_minutes_head(offset: int) -> bool:
         return any(h.start() <= offset < h.end() + _MINUTES_HEAD for h in minutes)
 
-    starts = [m.start() for m in COVER_START.finditer(folded) if not in_minutes_head(m.start())]
-    rule = "cover_datum_tid"
-    if not starts:
-        rule = "cover_section"
-        starts = [
-            s.start for s in sections
+    rules = {m.start(): "cover_datum_tid" for m in COVER_START.finditer(folded) if not in_minutes_head(m.start())}
+    if not rules:
+        rules = {
+            s.start: "cover_section" for s in sections
             if s.kind == "protocol_cover" and s.rule != "minutes_header" and not in_minutes_head(s.start)
-        ]
-    if not starts:
-        rule = "cover_labels"
-        starts = [start for start in _label_covers(doc.text, folded) if not in_minutes_head(start)]
+        }
+    # Covers of other templates in the same bundle: a cluster of cover labels with a § item between it and every
+    # cover already found (no item between them: the same cover, its labels read again or run onto a next page).
+    found = list(rules)
+    for start in _label_covers(doc.text, folded):
+        apart = all(_ANY_ITEM.search(folded, min(start, other), max(start, other)) for other in found)
+        if apart and not in_minutes_head(start):
+            rules[start] = "cover_labels"
+    starts = list(rules)
     boundaries = sorted(set(starts + [m.start() for m in minutes] + [len(doc.text)]))
     meetings: list[tuple[int, Meeting]] = []
     for start in sorted(set(starts)):
         end = next(b for b in boundaries if b > start)
         meeting = _cover_meeting(doc, start, end)
-        meeting.rule = rule + ("+referred_list" if meeting.rule else "")
+        meeting.rule = rules[start] + ("+referred_list" if meeting.rule else "")
         meetings.append((start, meeting))
     for heading in minutes:
         end = next(b for b in boundaries if b > heading.start())

@@ -342,3 +342,24 @@ def test_a_wrapped_adjustment_label_with_its_value_beside_the_first_line_and_no_
     assert (meeting.adjusted_on, meeting.adjustment_place, meeting.adjusters, meeting.paragraph_range) == (
         None, "Digitalt via e-tjänst", ["Jan Ruud"], (1, 4)
     )
+
+
+def test_a_bundle_with_covers_of_two_templates_gives_both_meetings():
+    first = (
+        "Socialnämnden\nDatum 2023-02-01\nTid 13.00-15.00\nPlats Rådhuset\nBeslutande Anna Alm (S)\nParagrafer 4-6\n"
+        "\f§ 4\nVal av justerare\nBeslut\nAnna Alm utses att justera.\n"
+    )
+    second = (
+        "Byggnadsnämnden\n"
+        "Sammanträdesdatum    2023-02-09\n"
+        "Plats och tid        Stadshuset, kl 09.00-11.00\n"
+        "Beslutande           Per Ek (M), ordförande\n"
+        "                     Lisa Berg (C)\n"
+        "Utses att justera    Lisa Berg\n"
+        "Underskrifter        Paragrafer 20-24\n"
+    )
+    doc = DocText.from_text(first + "\f" + second)
+    assert [(m.date, m.paragraph_range, m.rule, len(m.attendance)) for m in extract_meetings(doc, [])] == [
+        (date(2023, 2, 1), (4, 6), "cover_datum_tid", 1),
+        (date(2023, 2, 9), (20, 24), "cover_labels", 2),
+    ]
