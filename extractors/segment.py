@@ -72,9 +72,10 @@ def _is_signature_table(block: list[Line]) -> bool:
 
 
 # Lines that carry content even when they recur at page edges: § headings (also "KS § 12", "12 §"), case-number lines,
-# decision openings, clauses.
+# decision openings, clauses, and the headings of a § item's parts ("Beslut" at the foot of page after page).
 _NEVER_RUNNING = re.compile(
     r"^[ \t]*(?:(?:[a-z]{2,5}[ \t]+)?§|\d{1,4}[ \t]*§|att\b|.*\b(?:beslut(?:ade|ar)|foreslar)\b)|" + fragment("case_label_line")
+    + r"|^[ \t]*(?:beslut|forslag till beslut|arendet|arendebeskrivning|yrkanden?|reservation(?:er)?|omrostning)[ \t]*:?[ \t]*$"
 )
 
 
