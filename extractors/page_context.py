@@ -77,8 +77,9 @@ def _key(line: str) -> str:
 
 
 def _edges(lines: list[tuple[int, int]]) -> list[tuple[RegionKind, tuple[int, int]]]:
-    head = lines[:_EDGE_LINES]
-    tail = [ln for ln in lines[-_EDGE_LINES:] if ln not in head]
+    """The lines that can be header (top) or footer (bottom); a short page is split between the two."""
+    edge = min(_EDGE_LINES, (len(lines) + 1) // 2)
+    head, tail = lines[:edge], lines[edge:][-_EDGE_LINES:]
     return [(RegionKind.HEADER, ln) for ln in head] + [(RegionKind.FOOTER, ln) for ln in tail]
 
 
@@ -118,6 +119,15 @@ def running_lines(pages: list[str]) -> list[list[RunningLine]]:
 def running_regions(pages: list[str]) -> list[list[Region]]:
     """Header and footer regions of each page text."""
     return [[Region(r.kind, r.start, r.end) for r in lines] for lines in running_lines(pages)]
+
+
+def mark_running_lines(pages: list[PageText]) -> None:
+    """Add to each page the header and footer regions found across the pages (those it has are kept once)."""
+    ordered = sorted(pages, key=lambda p: p.number)
+    for page, found in zip(ordered, running_regions([p.text for p in ordered])):
+        new = [r for r in found if r not in page.regions]
+        if new:
+            page.regions = sorted([*page.regions, *new], key=lambda r: (r.start, r.end))
 
 
 def running_spans(text: str) -> list[tuple[int, int]]:

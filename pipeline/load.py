@@ -20,7 +20,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSEOF
 from PIL import Image, UnidentifiedImageError
 
-from extractors.page_context import running_regions
+from extractors.page_context import mark_running_lines
 from models.records import FileKind, PageMethod, PageText, Word
 from pipeline.detect import detect_kind, utf16_byte_order
 from pipeline.errors import (
@@ -233,7 +233,7 @@ def load_pdf(path: Path, sha256: str, size: int, settings: Settings) -> Prepared
     finally:
         with PDFIUM:
             pdf.close()
-    _mark_running_lines(doc.pages)
+    mark_running_lines(doc.pages)
     return doc
 
 
@@ -263,7 +263,7 @@ def _load_pdf_pdfplumber(path: Path, sha256: str, size: int, settings: Settings)
         raise
     except Exception as e:
         raise _pdf_error(path, size, e) from e
-    _mark_running_lines(doc.pages)
+    mark_running_lines(doc.pages)
     return doc
 
 
@@ -354,13 +354,6 @@ def _pdfium_page(pdf, number: int, settings: Settings) -> PageText:
         for w in laid.words
     ]
     return PageText(number=number, text=laid.text, method=PageMethod.TEXT, words=boxes, regions=laid.regions)
-
-
-def _mark_running_lines(pages: list[PageText]) -> None:
-    """Add header/footer regions for the lines that repeat at the top or bottom of the pages."""
-    for page, found in zip(pages, running_regions([p.text for p in pages])):
-        if found:
-            page.regions = sorted([*page.regions, *found], key=lambda r: (r.start, r.end))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from extractors.page_context import mark_running_lines
 from models.db import session_scope
 from models.paths import display_path, stored_path
 from models.records import EXTRACTOR_VERSION, PageText
@@ -151,6 +152,8 @@ def _copy_version(session: Session, source: DocumentVersion, document_id: int, n
 def save_document(url: str, doc: PreparedDocument, ocr_results: list[PageText]) -> Outcome:
     """Store a document's pages as a version of its path; a page that failed OCR makes it 'partial'."""
     pages = sorted([*doc.pages, *ocr_results], key=lambda p: p.number)
+    # running headers and footers over all the pages, OCR pages and text files' pages included
+    mark_running_lines(pages)
     failed_pages = [p for p in pages if p.error]
     status = "partial" if failed_pages else "ok"
     notes = _notes(doc, pages)

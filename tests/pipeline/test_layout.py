@@ -280,3 +280,19 @@ def test_regions_and_words_are_stored_with_the_page(database_url, tmp_path):
     ]
     assert stored.regions == doc.pages[0].regions
     assert stored.words == doc.pages[0].words
+
+
+def test_running_lines_of_a_text_file_are_stored_as_regions(database_url, tmp_path):
+    """Pages that did not come from a PDF's text layer (a text file split by form feeds, OCR pages) get their
+    header and footer regions when they are stored."""
+    from pipeline.load import load_text
+    from pipeline.store import pages_of, save_document
+
+    path = tmp_path / "protocol.txt"
+    topics = ["budgeten", "taxorna", "ombuden"]
+    path.write_text("\f".join(f"Kulturnämnden Protokoll\nOm {t}.\nSida {n} av 3" for n, t in enumerate(topics, start=1)), encoding="utf-8")
+    doc = load_text(path, "2" * 64, path.stat().st_size, Settings())
+    stored = pages_of(database_url, save_document(database_url, doc, []).version_id)
+    assert [[(r.kind.value, p.text[r.start : r.end]) for r in p.regions] for p in stored] == [
+        [("header", "Kulturnämnden Protokoll"), ("footer", f"Sida {n} av 3")] for n in (1, 2, 3)
+    ]
