@@ -64,13 +64,17 @@ def real_tesseract_when_marked(request: pytest.FixtureRequest) -> Iterator[None]
 _BACKEND_FIXTURES = {"database_url": "function", "module_database_url": "module"}
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """`@pytest.mark.sqlite_only`: the test runs on the SQLite backend alone (its SQL is the same on both)."""
+    """`@pytest.mark.sqlite_only`: the test runs on the SQLite backend alone (its SQL is the same on both).
+
+    Done as a parametrize mark, added before pytest reads the marks: a test's own parametrization of a
+    fixture takes the place of the fixture's params."""
     if metafunc.definition.get_closest_marker("sqlite_only") is None:
         return
     for name, scope in _BACKEND_FIXTURES.items():
         if name in metafunc.fixturenames:
-            metafunc.parametrize(name, ["sqlite"], indirect=True, scope=scope)
+            metafunc.definition.add_marker(pytest.mark.parametrize(name, ["sqlite"], indirect=True, scope=scope))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -184,8 +184,11 @@ def copy_database(url: str, folder: Path) -> str:
     """A second database holding what the one at `url` holds now (SQLite: a file in `folder`)."""
     if url.startswith("sqlite"):
         forget_engine(url)
+        source = Path(url.removeprefix("sqlite:///"))
         path = folder / f"copy-{uuid.uuid4().hex[:8]}.db"
-        shutil.copyfile(url.removeprefix("sqlite:///"), path)
+        for suffix in ("", "-wal"):  # a write-ahead log still open elsewhere holds the latest pages
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", f"{path}{suffix}")
         return f"sqlite:///{path}"
     return SESSION.postgres_databases().copy(url)
 

@@ -1,4 +1,10 @@
-"""The ingest flow on real files: bad input, idempotent re-runs, new versions, OCR pages, Dask."""
+"""The ingest flow on real files: bad input, idempotent re-runs, new versions, OCR pages, Dask.
+
+The flow runs on threads against the session's Prefect harness. Stored rows go through dialect-specific
+upserts: the re-run, new-version and copy cases run on both backends, the others on SQLite. OCR pages
+get Tesseract's recorded answers (tests/ocr_replay.py) except in the scanned-PDF case, which runs the
+real program, and on the Dask workers, which are processes of their own.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +58,7 @@ EXPECTED_FAILURES = {
 }
 
 
+@pytest.mark.sqlite_only
 def test_every_bad_file_gets_its_own_error_and_the_batch_goes_on(batch, database_url):
     settings = Settings(database_url=database_url, workers=2)
     outcomes = by_name(run_ingest([str(batch)], settings))
@@ -101,6 +108,8 @@ def test_changed_bytes_become_a_new_version_and_a_later_failure_keeps_what_was_s
         assert "återremittera" in page.text
 
 
+@pytest.mark.real_tesseract
+@pytest.mark.sqlite_only
 def test_scanned_pdf_pages_are_ocred_with_words_and_confidence(tmp_path, database_url, generated_samples):
     settings = Settings(database_url=database_url, workers=2)
     half = generated_samples / "bad" / "half_scanned.pdf"
@@ -132,6 +141,7 @@ def _pdf_with_a_page_tesseract_refuses(path: Path) -> Path:
     return path
 
 
+@pytest.mark.sqlite_only
 def test_a_page_tesseract_cannot_read_is_recorded_and_retried(tmp_path, database_url):
     settings = Settings(database_url=database_url, workers=1)
     folder = tmp_path / "in"
@@ -154,6 +164,7 @@ def test_a_page_tesseract_cannot_read_is_recorded_and_retried(tmp_path, database
     assert len([f for f in open_failures(database_url) if f.path.endswith("mixed.pdf")]) == 1
 
 
+@pytest.mark.sqlite_only
 def test_an_image_that_is_not_one_fails_on_its_own(tmp_path, database_url):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -190,6 +201,7 @@ def test_dask_local_cluster_gives_the_same_result_as_threads(tmp_path, generated
     assert page_texts(dask_url) == page_texts(local_url)
 
 
+@pytest.mark.sqlite_only
 def test_restoring_the_original_bytes_makes_the_document_current_again(tmp_path, database_url):
     settings = Settings(database_url=database_url, workers=1)
     path = tmp_path / "utdrag.txt"
@@ -207,6 +219,7 @@ def test_restoring_the_original_bytes_makes_the_document_current_again(tmp_path,
     assert open_failures(database_url) == []
 
 
+@pytest.mark.sqlite_only
 def test_stored_bytes_without_a_current_extraction_are_extracted_again(tmp_path, database_url):
     from sqlalchemy import delete
 

@@ -1,4 +1,8 @@
-"""Flags in the database: stable ids across re-runs, reviews kept, filters, and flags in the export."""
+"""Flags in the database: stable ids across re-runs, reviews kept, filters, and flags in the export.
+
+The three seeds are ingested and checked once per backend for the module (`seeded`); the tests that
+only read share that database, the one that reviews and re-runs gets a copy of it (`seeded_copy`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pipeline import extract, ingest
 from pipeline.export import iter_export
 from pipeline.flags import list_flags, review_flag, run_checks
 from pipeline.settings import Settings
+from tests.fixtures import copy_database, release_database
 
 SEEDS = Path(__file__).parents[2] / "samples" / "seeds"
 
@@ -26,11 +31,19 @@ def ingest_plain(url: str, paths: list[Path]) -> list[int]:
     return versions
 
 
+@pytest.fixture(scope="module")
+def seeded(module_database_url):
+    versions = ingest_plain(module_database_url, [SEEDS / "000_a22a12a289bbcf3c.txt", SEEDS / "001_5b71f28849db2a5a.txt", SEEDS / "003_0325c0e894bc0825.txt"])
+    run_checks(module_database_url, set(versions))
+    return module_database_url
+
+
 @pytest.fixture
-def seeded(database_url):
-    versions = ingest_plain(database_url, [SEEDS / "000_a22a12a289bbcf3c.txt", SEEDS / "001_5b71f28849db2a5a.txt", SEEDS / "003_0325c0e894bc0825.txt"])
-    run_checks(database_url, set(versions))
-    return database_url
+def seeded_copy(seeded, tmp_path):
+    """The seeded database copied, for a test that changes it."""
+    url = copy_database(seeded, tmp_path)
+    yield url
+    release_database(url)
 
 
 def test_seed_flags_are_stored_with_their_evidence(seeded):
@@ -44,12 +57,12 @@ def test_seed_flags_are_stored_with_their_evidence(seeded):
         assert all("2017-2018" not in str(v) for v in flag.values)
 
 
-def test_rerun_keeps_ids_and_reviews(seeded):
-    before = {f.identity: f.kind for f in list_flags(seeded)}
-    deadline = next(f for f in list_flags(seeded) if f.kind == "conflicting_deadline")
-    review_flag(seeded, deadline.identity, "accepted", note="SKL skrev fel år i meddelandet", reviewer="qa")
-    run_checks(seeded, None)
-    after = {f.identity: f for f in list_flags(seeded)}
+def test_rerun_keeps_ids_and_reviews(seeded_copy):
+    before = {f.identity: f.kind for f in list_flags(seeded_copy)}
+    deadline = next(f for f in list_flags(seeded_copy) if f.kind == "conflicting_deadline")
+    review_flag(seeded_copy, deadline.identity, "accepted", note="SKL skrev fel år i meddelandet", reviewer="qa")
+    run_checks(seeded_copy, None)
+    after = {f.identity: f for f in list_flags(seeded_copy)}
     assert {k: v.kind for k, v in after.items()} == before
     assert (after[deadline.identity].review, after[deadline.identity].review_note) == ("accepted", "SKL skrev fel år i meddelandet")
 
