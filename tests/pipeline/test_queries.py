@@ -17,11 +17,12 @@ from tests.pipeline.relational_helpers import seed_extraction, store
 runner = CliRunner()
 
 
-@pytest.fixture
-def seeded(database_url) -> str:
-    store(database_url, "001.txt", seed_extraction("001"))
-    store(database_url, "004.txt", seed_extraction("004"))
-    return database_url
+@pytest.fixture(scope="module")
+def seeded(module_database_url) -> str:
+    """Stored once per backend for the module: every test here only reads."""
+    store(module_database_url, "001.txt", seed_extraction("001"))
+    store(module_database_url, "004.txt", seed_extraction("004"))
+    return module_database_url
 
 
 def test_decisions_by_municipality_in_any_printed_form(seeded):
