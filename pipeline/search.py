@@ -9,7 +9,8 @@ A query is parsed once, here, into a `SearchQuery` and rendered for each databas
     budget -finansiering              budget but not finansiering (also -"a phrase")
 
 SQLite: an FTS5 table (`items_fts`, rowid = items.id) holding Snowball-stemmed text, queried with
-the same stemmer in FTS5 MATCH syntax.  PostgreSQL: `to_tsvector('swedish', ...)` over
+the same stemmer in FTS5 MATCH syntax; its tokenizer keeps diacritics (migration 0007), as the
+server's Swedish configuration does.  PostgreSQL: `to_tsvector('swedish', ...)` over
 `items.search_text` with a GIN index, queried with `to_tsquery('swedish', ...)` built from the
 parsed words with `&`, `|`, `!` and `<->`.  Both stem with Snowball's Swedish rules, so
 "kunskapsstyrningen" finds "kunskapsstyrning" on either; both leave out the same common words
