@@ -75,20 +75,26 @@ def run_checks(url: str, touched: set[int] | None = None) -> int:
 
 
 def check_pending(url: str) -> CheckReport:
-    """Check the matters of every extraction no check has covered yet, and record them as checked.
+    """When any extraction is not yet covered by a check, check every document and record them as checked.
 
     Checks run one at a time per database (`models.db.exclusive`) and read the documents only once they hold
-    the lock, so the last check of a matter sees every document extracted before it: whatever the number of
-    processes that wrote them, and in whatever order, the stored flags are those of one check over all of them.
+    the lock, so the last check sees every document extracted before it: whatever the number of processes
+    that wrote them, and in whatever order, the stored flags are those of one check over all of them.
     """
     with exclusive(url, "check"):
         with session_scope(url) as session:
             pending = session.execute(
-                select(ExtractionRecord.id, ExtractionRecord.version_id).where(ExtractionRecord.checked_at.is_(None))
+                select(ExtractionRecord.id, ExtractionRecord.version_id).where(
+                    ExtractionRecord.extractor_version == EXTRACTOR_VERSION, ExtractionRecord.checked_at.is_(None)
+                )
             ).all()
         if not pending:
             return CheckReport(0, 0)
-        return _check(url, {version_id for _, version_id in pending}, [extraction_id for extraction_id, _ in pending])
+        # Every document, not only the matters of the pending ones: rules over all facts (a § outside the range
+        # of another document's cover) pair documents of different matters, so a check of some matters alone
+        # would keep or drop flags according to which documents happened to be checked together.
+        report = _check(url, None, [extraction_id for extraction_id, _ in pending])
+        return CheckReport(len(pending), report.flags)
 
 
 def unchecked_documents(url: str) -> list[str]:
