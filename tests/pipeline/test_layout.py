@@ -296,3 +296,33 @@ def test_running_lines_of_a_text_file_are_stored_as_regions(database_url, tmp_pa
     assert [[(r.kind.value, p.text[r.start : r.end]) for r in p.regions] for p in stored] == [
         [("header", "Kulturnämnden Protokoll"), ("footer", f"Sida {n} av 3")] for n in (1, 2, 3)
     ]
+
+
+def test_a_vote_table_read_from_the_layout_gives_named_votes(tmp_path):
+    """The contract with the votes extractor: tab-separated rows under a Ja/Nej/Avstår header, X in its column."""
+    from extractors.document import extract_document
+
+    def protocol(p: Page) -> None:
+        p.text(60, 60, "Kulturnämnden", 12)
+        p.text(400, 60, "Sammanträdesprotokoll")
+        p.text(400, 74, "2024-03-12")
+        p.text(60, 110, "§ 14")
+        p.text(400, 110, "Dnr KN 2024/14")
+        p.text(60, 130, "Budget 2025")
+        p.text(60, 150, "Omröstning")
+        p.text(60, 166, "Omröstning begärs och verkställs. Ja-röst för ordförandens förslag, nej-röst för avslag.")
+        for x, head in [(60, "Ledamot"), (300, "Ja"), (350, "Nej"), (400, "Avstår")]:
+            p.text(x, 190, head)
+        rows = [("Anna Berg (S)", 302), ("Per Lind (M)", 353), ("Eva Holm (C)", 405), ("Olof Ek (L)", 302), ("Sara Ny (V)", 302)]
+        for k, (name, x) in enumerate(rows):
+            p.text(60, 206 + 14 * k, name)
+            p.text(x, 206 + 14 * k, "X")
+        for x, total in [(60, "Summa"), (302, "3"), (353, "1"), (405, "1")]:
+            p.text(x, 276, total)
+        p.text(60, 300, "Kulturnämnden beslutar att anta budgeten.")
+
+    path = make_pdf(tmp_path / "vote.pdf", protocol)
+    votes = [v for item in extract_document(load_pdf(path, "3" * 64, path.stat().st_size, Settings()).pages).items for v in item.votes]
+    assert [(v.yes, v.no, v.abstain, v.yes_names, v.no_names, v.abstain_names) for v in votes] == [
+        (3, 1, 1, ["Anna Berg (S)", "Olof Ek (L)", "Sara Ny (V)"], ["Per Lind (M)"], ["Eva Holm (C)"])
+    ]
