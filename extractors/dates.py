@@ -22,6 +22,7 @@ from typing import Callable
 
 import dateparser
 
+from extractors.patternfile import fragment
 from extractors.text import DocText, fold
 from models.records import DateFact, Section, Span
 
@@ -423,7 +424,7 @@ def _clock(raw: str) -> str:
 _HEAD_CHARS = 1500
 # Words of a letterhead block printed around the letter's date: the sender's reference, the kind of letter.
 _LETTERHEAD = re.compile(
-    r"\b(?:(?:var|er)\s+)?(?:arendenr|arendenummer|diarienr|diarienummer|dnr|referens|beteckning)\b"
+    r"\b(?:(?:var|er)\s+)?(?:" + fragment("case_label_word") + r"|referens|beteckning)\b"
     r"|meddelande\s+fran\s+styrelsen|\bcirkular\b"
 )
 _LETTERHEAD_WINDOW = 300

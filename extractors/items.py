@@ -162,6 +162,8 @@ def _heading(line: _Line) -> _Heading | None:
         target = m.group("target")
         kind = "decision" if fold(body) == target or target.startswith("beslut") else "proposal"
         named = line.text[m.start("target") : m.end("target")]
+        if not is_body_name(named) and not target.startswith("beslut") and line.text.rstrip().endswith("."):
+            return None  # "Förvaltningens förslag till fördelning av bidrag godkänns." is the decision itself
         return _Heading(kind, body, normalise_body(named) if is_body_name(named) else None)
     m = _OWN_DECISION.match(f)
     if m and _body_phrase(_genitive(line.text, m)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from extractors.dates import MONTHS
+from extractors.patternfile import fragment
 from extractors.text import fold
 from models.records import Period, Span
 
@@ -53,7 +54,7 @@ STATED = re.compile(
     r"[\s(,:]*(?:under\s+)?(?:perioden\s+|aren\s+|mellan\s+)?$"
 )
 # Case numbers and phone numbers: the range is part of an identifier, not a period.
-IDENTIFIER_BEFORE = re.compile(r"(?:dnr|diarienr|diarienummer|arendenr|arendenummer|tel\w*|telefon\w*)[\s.:]*\S*\s?$")
+IDENTIFIER_BEFORE = re.compile(r"(?:" + fragment("case_label_word") + r"|tel\w*|telefon\w*)[\s.:]*\S*\s?$")
 # A bare range on its own line under a cover's "Paragrafer" line is page furniture.
 FURNITURE = re.compile(r"(?:^|\n)[ \t]*paragrafer?\b[^\n]*\n[ \t]*$")
 

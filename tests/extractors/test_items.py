@@ -303,3 +303,13 @@ def test_minutes_decision_split_by_a_page_break():
              "att anta budgeten.\n2. Övriga frågor\nLänsnätverket beslutade\natt avsluta mötet."]
     items = extract_document([PageText(number=n, text=t, method=PageMethod.TEXT) for n, t in enumerate(pages, start=1)]).items
     assert [(i.number, i.decisions) for i in items] == [("1", ["att anta budgeten."]), ("2", ["att avsluta mötet."])]
+
+
+def test_a_sentence_adopting_a_proposal_is_a_clause_not_a_proposal_heading():
+    """"Förvaltningens förslag till fördelning … godkänns." under "Förslag till beslut" and again under "Beslut" is
+    what the nämnd decided, not a proposal block the administration opens."""
+    text = ("Fritidsnämnden\n\n§ 8\nDnr FN 2025/41\n\nFördelning av bidrag 2025\n\nFörslag till beslut\n"
+            "Förvaltningens förslag till fördelning av bidrag för 2025 godkänns.\n\nYrkanden\nEva Ek (m) yrkar avslag.\n\n"
+            "Beslut\nFörvaltningens förslag till fördelning av bidrag för 2025 godkänns.\n")
+    (item,) = extract_document([PageText(number=1, text=text, method=PageMethod.TEXT)]).items
+    assert (item.decisions, item.decision_kind) == (["Förvaltningens förslag till fördelning av bidrag för 2025 godkänns."], "decision")
