@@ -1,4 +1,5 @@
-"""Shared fixtures and hooks: the generated sample corpus, Tesseract replay, backends per test, session clean-up."""
+"""Shared fixtures and hooks: the generated sample corpus, Tesseract replay, backends per test, the session's
+Prefect harness started early and everything the session holds released at its end."""
 
 from __future__ import annotations
 
@@ -75,6 +76,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     for name, scope in _BACKEND_FIXTURES.items():
         if name in metafunc.fixturenames:
             metafunc.definition.add_marker(pytest.mark.parametrize(name, ["sqlite"], indirect=True, scope=scope))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from tests.fixtures import start_prefect_harness_soon
+
+    start_prefect_harness_soon(session.items)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -4,8 +4,9 @@ Migrating a database costs about a second (two on PostgreSQL), so each session m
 backend and every test gets a copy of it: a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on
 PostgreSQL, where the next test's copy is made on a background thread while a test runs. A PostgreSQL
 DROP DATABASE waits for a checkpoint (about 3 s on a busy disk), and drops under way at once share one:
-they run on a pool of background threads while the next tests run. What the session holds (databases,
-the harness) is released by `close_session_resources`, called from tests/conftest.py.
+they run on a pool of background threads while the next tests run. Prefect's test harness is started
+once, in the background as soon as collection shows a test that needs it. What the session holds
+(databases, the harness) is released by `close_session_resources`, called from tests/conftest.py.
 
 `database_url` runs a test on both backends. Tests whose code issues no dialect-specific SQL worth a
 second run are marked `@pytest.mark.sqlite_only` (see tests/conftest.py); dialect-specific behaviour
@@ -20,7 +21,6 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -130,7 +130,10 @@ class _SessionResources:
     def __init__(self) -> None:
         self.postgres: _PostgresDatabases | None = None
         self.sqlite_template: Path | None = None
-        self.harness: ExitStack | None = None
+        self.harness: threading.Thread | None = None
+        self.harness_ready = threading.Event()
+        self.harness_stop = threading.Event()
+        self.harness_error: BaseException | None = None
 
     def postgres_databases(self) -> _PostgresDatabases:
         _postgres_or_fail()
@@ -149,17 +152,34 @@ class _SessionResources:
             self.sqlite_template = path
         return self.sqlite_template
 
-    def start_harness(self) -> None:
+    def start_harness_soon(self) -> None:
+        """Boot Prefect's test harness on a thread of its own: its server takes 5-60 s to answer, time the
+        tests before the first flow can use. The harness publishes its settings process-wide."""
         if self.harness is None:
+            self.harness = threading.Thread(target=self._run_harness, name="prefect-test-harness", daemon=True)
+            self.harness.start()
+
+    def _run_harness(self) -> None:
+        try:
             from prefect.testing.utilities import prefect_test_harness
 
-            stack = ExitStack()
-            stack.enter_context(prefect_test_harness(server_startup_timeout=120))
-            self.harness = stack
+            with prefect_test_harness(server_startup_timeout=300):
+                self.harness_ready.set()
+                self.harness_stop.wait()
+        except BaseException as e:  # noqa: BLE001 - handed to the test that waits for the harness
+            self.harness_error = e
+            self.harness_ready.set()
+
+    def wait_for_harness(self) -> None:
+        self.start_harness_soon()
+        self.harness_ready.wait()
+        if self.harness_error is not None:
+            raise RuntimeError("Prefect's test harness did not start") from self.harness_error
 
     def close(self) -> None:
         if self.harness is not None:
-            self.harness.close()
+            self.harness_stop.set()
+            self.harness.join(timeout=60)
             self.harness = None
         if self.postgres is not None:
             self.postgres.close()
@@ -237,11 +257,17 @@ def module_database_url(request, tmp_path_factory) -> Iterator[str]:
     release_database(url)
 
 
+def start_prefect_harness_soon(items: list[pytest.Item]) -> None:
+    """Start the harness in the background when a collected test will need it (tests/conftest.py calls this)."""
+    if any("prefect_harness" in getattr(item, "fixturenames", ()) for item in items):
+        SESSION.start_harness_soon()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One temporary Prefect API for the whole session (flows run against it).
 
     Modules that import this fixture by name get a fixture of their own; they all share the one harness.
     """
-    SESSION.start_harness()
+    SESSION.wait_for_harness()
     yield
