@@ -19,7 +19,7 @@ import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from contextlib import AbstractContextManager, contextmanager, nullcontext  # noqa: E402
 from functools import cache  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -399,6 +399,11 @@ _SIGN_GLUED = re.compile(r"^(?:[&$£][:.]?|8|3)(\d{1,4}[a-z]?)[:.,]?$")
 _SIGN_NUMBER = re.compile(r"^(\d{1,4}[a-z]?)[:.,]?$")
 #: What the second reading must say for the sign to be taken: § and the same number the first reading gave.
 _SIGN_READ = re.compile(r"^§\s*(\d{1,4}[a-z]?)\b")
+#: A line of one short word read with little confidence may be a heading the first reading lost altogether
+#: ('§ 17' as 'sl'); it is taken only when the second reading is a whole heading, '§' and a number.
+_GARBLED_HEADING = re.compile(r"^\S{1,5}$")
+_GARBLED_CONFIDENCE = 60.0
+_SIGN_HEADING = re.compile(r"^§\s*(\d{1,4}[a-z]?)$")
 #: At most this many words of a page are read again (a page of numbered rows offers many candidates).
 MAX_SIGN_CANDIDATES = 60
 
@@ -406,13 +411,14 @@ MAX_SIGN_CANDIDATES = 60
 @dataclass(frozen=True, slots=True)
 class _SignCandidate:
     indices: tuple[int, ...]  # rows of the image_to_data table: the sign (and its number when apart)
-    number: str
+    number: str | None  # None: the first reading lost the number too (a garbled heading line)
     glued: bool
 
 
 def _sign_candidates(data: dict[str, list]) -> list[_SignCandidate]:
     """Words of the first reading that may be a misread §: a sign-like word before a number, or a sign-like
-    character glued to one; '8', '3' and 'S' only at the start of one of Tesseract's lines."""
+    character glued to one; '8', '3' and 'S' only at the start of one of Tesseract's lines; and a line of one
+    short word read with little confidence."""
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, text in enumerate(data["text"]):
         if int(data["level"][i]) == 5 and (text or "").strip():
@@ -428,6 +434,8 @@ def _sign_candidates(data: dict[str, list]) -> list[_SignCandidate]:
                 found.append(_SignCandidate((i, rows[k + 1]), nxt.group(1), False))
             elif m := _SIGN_GLUED.match(text):
                 found.append(_SignCandidate((i,), m.group(1), True))
+            elif len(rows) == 1 and _GARBLED_HEADING.match(text) and float(data["conf"][i]) < _GARBLED_CONFIDENCE:
+                found.append(_SignCandidate((i,), None, True))
     return found[:MAX_SIGN_CANDIDATES]
 
 
@@ -488,8 +496,9 @@ def reread_paragraph_signs(path: Path, data: dict[str, list], language: str, dpi
                 break
     texts = list(data["text"])
     for c, words in zip(candidates, readings, strict=True):
-        m = _SIGN_READ.match(" ".join(words))
-        if m and m.group(1) == c.number:
+        m = (_SIGN_READ if c.number else _SIGN_HEADING).match(" ".join(words))
+        if m and c.number in (None, m.group(1)):
+            c = replace(c, number=m.group(1))
             texts[c.indices[0]] = f"§{c.number}" if c.glued else "§"
     return dict(data, text=texts)
 

@@ -171,3 +171,30 @@ def test_vote_table_rows_are_tab_separated_with_marks_in_their_columns(tmp_path:
     assert page.text.split("\n") == ["Omröstning", *VOTE_ROWS]
     assert [(r.kind, page.text[r.start : r.end]) for r in page.regions] == [(RegionKind.TABLE, "\n".join(VOTE_ROWS))]
     offsets(page.text, page.words)
+
+
+def test_sign_candidates_are_sign_like_words_before_or_glued_to_a_number_and_garbled_lone_lines() -> None:
+    lines = [
+        # (text of each word, confidence) per line of the first reading
+        [("&", 91.0), ("212", 95.0), ("Diarienummer", 96.0), ("12345", 96.0)],
+        [("$:213", 80.0), ("Diarienummer", 96.0)],
+        [("8214", 90.0), ("Diarienummer", 96.0)],
+        [("sl", 28.0)],  # '§ 17' lost altogether
+        [("Budget", 96.0), ("enligt", 95.0), ("&", 70.0), ("22", 93.0)],  # & and $ count anywhere on a line
+        [("8", 95.0), ("ledamöter", 96.0)],  # no number after it
+        [("Kommunen", 96.0), ("har", 96.0), ("8", 95.0), ("22", 96.0)],  # 8 only where a line opens
+        [("4", 96.0)],  # a page number, read with confidence
+    ]
+    data: dict[str, list] = {key: [] for key in ("level", "block_num", "par_num", "line_num", "text", "conf", "left", "top", "width", "height")}
+    for n, words in enumerate(lines, start=1):
+        for k, (text, conf) in enumerate(words):
+            for key, value in zip(data, (5, 1, 1, n, text, conf, 100 + 200 * k, 60 * n, 150, 40)):
+                data[key].append(value)
+    found = [([data["text"][i] for i in c.indices], c.number, c.glued) for c in _sign_candidates(data)]
+    assert found == [
+        (["&", "212"], "212", False),
+        (["$:213"], "213", True),
+        (["8214"], "214", True),
+        (["sl"], None, True),
+        (["&", "22"], "22", False),
+    ]
