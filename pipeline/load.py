@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import stat
@@ -51,6 +52,8 @@ from pipeline.settings import Settings
 Image.MAX_IMAGE_PIXELS = None
 
 _T = TypeVar("_T")
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 1 << 20
 _CID = re.compile(r"\(cid:\d+\)")
@@ -214,8 +217,10 @@ def load_pdf(path: Path, sha256: str, size: int, settings: Settings) -> Prepared
             for index in range(1, count + 1):
                 try:
                     page = _pdfium_page(pdf, index, settings)
-                except pdfium.PdfiumError:
-                    # one page pdfium cannot read: pdfminer may, as the whole file once was
+                except Exception as e:
+                    # one page pdfium cannot read, or its layout failed: pdfminer reads it as the whole file once
+                    # was, in its own order, and the log says so
+                    log.warning("%s page %d read with pdfplumber: %s: %s", path.name, index, type(e).__name__, e)
                     plumber = plumber or pdfplumber.open(path)
                     text = plumber.pages[index - 1].extract_text() or ""
                     page = PageText(number=index, text=text, method=PageMethod.TEXT)

@@ -326,3 +326,29 @@ def test_a_vote_table_read_from_the_layout_gives_named_votes(tmp_path):
     assert [(v.yes, v.no, v.abstain, v.yes_names, v.no_names, v.abstain_names) for v in votes] == [
         (3, 1, 1, ["Anna Berg (S)", "Olof Ek (L)", "Sara Ny (V)"], ["Per Lind (M)"], ["Eva Holm (C)"])
     ]
+
+
+def test_a_page_the_layout_cannot_read_falls_back_to_pdfplumber(tmp_path, monkeypatch, caplog):
+    import pipeline.load as load
+
+    def page_one(p: Page) -> None:
+        p.text(72, 100, "Första sidan: nämnden beslutar att godkänna förslaget.")
+
+    def page_two(p: Page) -> None:
+        p.text(72, 100, "Andra sidan: ärendet återremitteras till förvaltningen.")
+
+    path = make_pdf(tmp_path / "two.pdf", page_one, page_two)
+    real = load.layout_page
+
+    def failing_on_page_two(words, width, height):
+        if words and words[0].text == "Andra":
+            raise ValueError("no lines")
+        return real(words, width, height)
+
+    monkeypatch.setattr(load, "layout_page", failing_on_page_two)
+    doc = load_pdf(path, "4" * 64, path.stat().st_size, Settings())
+    assert [(p.number, p.text, bool(p.words)) for p in doc.pages] == [
+        (1, "Första sidan: nämnden beslutar att godkänna förslaget.", True),
+        (2, "Andra sidan: ärendet återremitteras till förvaltningen.", False),
+    ]
+    assert "two.pdf page 2 read with pdfplumber: ValueError: no lines" in caplog.text
