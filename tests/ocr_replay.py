@@ -137,6 +137,7 @@ class TesseractReplay:
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".recording-")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(output)
+            os.chmod(temporary, 0o644)
             os.replace(temporary, path)
         except OSError:
             pass  # a read-only checkout replays what it has and runs the rest
