@@ -51,8 +51,9 @@ from extractors.document import extract_document  # noqa: E402
 from extractors.text import fold  # noqa: E402
 from models.records import Extraction, PageText  # noqa: E402
 
-REAL = ROOT.parent / "shared" / "real"
-SCORE_REAL = ROOT.parent / "shared" / "tools" / "score_real.py"
+#: The real PDFs and their scorer, beside the checkout unless PROTOKOLL_REAL_DIR names the folder of PDFs.
+REAL = Path(os.environ.get("PROTOKOLL_REAL_DIR", ROOT.parent / "shared" / "real"))
+SCORE_REAL = REAL.parent / "tools" / "score_real.py"
 CACHE = Path(os.environ.get("PROTOKOLL_SCAN_CACHE", Path.home() / ".cache/protokoll/scan-accuracy"))
 FONT_ROOT = Path("/usr/share/fonts/truetype")
 
