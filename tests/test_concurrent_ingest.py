@@ -1,63 +1,73 @@
-"""Two `protokoll ingest` processes writing the same new documents to one PostgreSQL database at once."""
+"""Three `protokoll ingest` processes given the same new documents and a new database at once end with
+exactly what one process would have stored: same export, same flag ids, no duplicates, no error anywhere."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
+import re
 
+import pytest
 from sqlalchemy import func, select
 
 from models.db import session_scope
-from models.schema import Case, CaseAlias, Document, DocumentVersion, ItemRecord, Person
-from tests.fixtures import postgres_url, prefect_harness  # noqa: F401
+from models.schema import Case, CaseAlias, Document, DocumentVersion, Person
+from tests.ingest_runs import build_batch, cli_env, new_database, prefect_api, run_cli, snapshot, start_cli
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "samples" / "seeds"
-
-
-def _ingest(folder: Path, url: str, home: Path) -> subprocess.Popen:
-    from prefect.settings import get_current_settings
-
-    # Both processes talk to the session's test API server: two ephemeral servers starting at once
-    # on a small machine time out, which would test Prefect rather than the database.
-    api_url = get_current_settings().api.url or ""
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url, "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "ingest", str(folder), "--db", url, "--workers", "2"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+BATCH = 16
+PROCESSES = 3
 
 
-def test_two_processes_same_new_documents_no_duplicates_no_deadlock(postgres_url, prefect_harness, tmp_path):  # noqa: F811
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for seed in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(seed, folder / seed.name)
-    # The same Tyresö bundle under a second name: a second document whose people and cases already exist.
-    shutil.copy(next(SEEDS.glob("001_*.txt")), folder / "001_copy.txt")
-    (folder / "001_copy.txt").write_text((folder / "001_copy.txt").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+@pytest.fixture(scope="module")
+def api_url(tmp_path_factory) -> str:
+    # One API for every process: three temporary servers starting at once on a small machine would time
+    # out, which would test Prefect rather than the database.
+    with prefect_api(tmp_path_factory.mktemp("prefect-api")) as url:
+        yield url
 
-    processes = [_ingest(folder, postgres_url, tmp_path / f"prefect{i}") for i in range(2)]
-    outputs = [p.communicate(timeout=900)[0] for p in processes]
-    for p, out in zip(processes, outputs):
-        assert p.returncode == 0, out
-        assert "deadlock" not in out.lower()
 
-    with session_scope(postgres_url) as s:
-        def dupes(*cols):
-            return s.execute(select(*cols, func.count()).group_by(*cols).having(func.count() > 1)).all()
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_three_processes_store_what_one_would(backend, api_url, tmp_path):
+    folder = tmp_path / "batch"
+    build_batch(folder, BATCH)
+    with new_database(backend, tmp_path, "one") as one, new_database(backend, tmp_path, "three") as three:
+        single = run_cli(["ingest", str(folder), "--db", one, "--workers", "2"], cli_env(tmp_path / "p0", api_url))
+        assert single.returncode == 0, single.stdout + single.stderr
 
-        assert s.scalar(select(func.count()).select_from(Document)) == 6
-        assert s.scalar(select(func.count()).select_from(DocumentVersion)) == 6
-        assert dupes(DocumentVersion.sha256) == []
-        assert dupes(Person.scope, Person.key) == []
-        assert dupes(Case.scope, Case.normalised) == []
-        assert dupes(CaseAlias.scope, CaseAlias.normalised) == []
-        assert s.scalar(select(func.count()).select_from(Person).where(Person.name == "Tony Thorén")) == 1
-        # Both Tyresö bundles were stored relationally, sharing their cases.
-        assert s.scalar(select(func.count(func.distinct(ItemRecord.document_id))).where(ItemRecord.case_number == "Dnr 2019/KS 0222 12")) == 2
-        assert s.scalar(select(func.count(func.distinct(ItemRecord.case_id))).where(ItemRecord.case_number == "Dnr 2019/KS 0222 12")) == 1
+        # The database is new: the three also race to create its schema.
+        processes = [
+            start_cli(["ingest", str(folder), "--db", three, "--workers", "2"], cli_env(tmp_path / f"p{i + 1}", api_url))
+            for i in range(PROCESSES)
+        ]
+        results = [(p, *p.communicate(timeout=900)) for p in processes]
+        ingested = 0
+        for process, out, err in results:
+            assert process.returncode == 0, out + err
+            assert err.strip() == "", err
+            counts = re.search(r"ingested (\d+), unchanged (\d+), partial 0, failed 0", out)
+            assert counts, out
+            assert int(counts[1]) + int(counts[2]) == BATCH
+            ingested += int(counts[1])
+        assert ingested == BATCH  # each document stored by exactly one of them
+
+        assert snapshot(three) == snapshot(one)
+        with session_scope(three) as s:
+            def dupes(*cols):
+                return s.execute(select(*cols, func.count()).group_by(*cols).having(func.count() > 1)).all()
+
+            assert s.scalar(select(func.count()).select_from(Document)) == BATCH
+            assert s.scalar(select(func.count()).select_from(DocumentVersion)) == BATCH
+            assert dupes(DocumentVersion.sha256) == []
+            assert dupes(Person.scope, Person.key) == []
+            assert dupes(Case.scope, Case.normalised) == []
+            assert dupes(CaseAlias.scope, CaseAlias.normalised) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_commands_opening_a_new_database_at_once_all_succeed(backend, tmp_path):
+    """Every command creates the schema on first use; four at once on a new database: all exit 0."""
+    with new_database(backend, tmp_path, "fresh") as url:
+        env = cli_env(tmp_path / "prefect", None)
+        processes = [start_cli(["status", "--db", url], env) for _ in range(4)]
+        for process in processes:
+            out, err = process.communicate(timeout=300)
+            assert process.returncode == 0, out + err
+            assert "no failed documents" in out
