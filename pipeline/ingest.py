@@ -104,7 +104,8 @@ def start_document(path: str, settings: Settings) -> PreparedDocument | Outcome:
             raise
         return store.save_failure(settings.database_url, path, e, sha256)
     except Exception as e:  # noqa: BLE001 - the document boundary: record, never stop the batch
-        log.exception("unexpected error on %s", path)
+        # Handled: the stored error says what happened; the traceback only for whoever turns debug logging on.
+        log.debug("unexpected error on %s", path, exc_info=True)
         return store.save_failure(settings.database_url, path, InternalError(f"internal error: {type(e).__name__}: {e}"), sha256)
 
 
@@ -118,7 +119,7 @@ def read_page(path: str, kind: FileKind, number: int, settings: Settings, deadli
     except ProtokollError:
         raise
     except Exception as e:  # noqa: BLE001 - a bug met on one page: the page is recorded, the document's others are kept
-        log.exception("unexpected error on page %s of %s", number, path)
+        log.debug("unexpected error on page %s of %s", number, path, exc_info=True)
         return PageText(number=number, text="", method=PageMethod.OCR, error=f"ocr_failed: internal error: {type(e).__name__}: {e}")
 
 
@@ -129,7 +130,7 @@ def finish_document(doc: PreparedDocument, ocr_results: list[PageText], settings
     except ProtokollError as e:
         return store.save_failure(settings.database_url, doc.path, e, doc.sha256)
     except Exception as e:  # noqa: BLE001
-        log.exception("cannot store %s", doc.path)
+        log.debug("cannot store %s", doc.path, exc_info=True)
         return store.save_failure(settings.database_url, doc.path, InternalError(f"internal error while storing: {type(e).__name__}: {e}"), doc.sha256)
 
 
