@@ -81,6 +81,30 @@ def test_the_api_server_dies_with_a_killed_command(tmp_path):
     assert _gone(server.pid, 5)
 
 
+def _processes_with_home(home: Path) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("PREFECT_HOME") == str(home) and process.status() != psutil.STATUS_ZOMBIE:
+                found.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+def test_no_api_server_is_left_after_the_database_cannot_be_opened(tmp_path):
+    """Exit 3 comes while the early-started API server may still be booting: it is stopped all the same."""
+    home = tmp_path / "prefect"
+    folder = tmp_path / "batch"
+    build_batch(folder, 1)
+    done = run_cli(["ingest", str(folder), "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"], cli_env(home, None))
+    assert done.returncode == 3, done.stdout + done.stderr
+    deadline = time.monotonic() + 5
+    while _processes_with_home(home) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_with_home(home) == []
+
+
 def test_the_password_is_never_shown_nor_given_to_prefect(tmp_path):
     secret = "Sesam-Oppna-7731"
     with new_database("postgresql", tmp_path, "secret") as url:
