@@ -155,7 +155,10 @@ def paragraph_headings(lines: list[str], excluded: set[int] = frozenset(), folde
     index = _index_rows(lines, folded, candidates) | (set(candidates) & set(excluded))
     live = {i: c for i, c in candidates.items() if i not in index}
     declared = cover_range(folded_text) if folded_text else None
-    numbers = {c.number for c in live.values()}
+    # The sequence an OCR reading must fit: headings printed with their sign, and OCR readings with a case-number
+    # label under them (readings that only have each other to lean on, like a list's "3 1", "5 2", prove nothing).
+    numbers = {c.number for i, c in live.items() if c.kind == "heading"
+               or (c.kind == "ocr" and _confirmed(lines, folded, i, c, labelled=True))}
 
     def fits(number: int) -> bool:
         in_range = declared is not None and declared[0] <= number <= declared[1]
@@ -167,7 +170,7 @@ def paragraph_headings(lines: list[str], excluded: set[int] = frozenset(), folde
         bundle) only a case-number label under it will do, and never for an "8" glued to the number, which is then
         as likely a number of its own."""
         if fits(found.number):
-            return _confirmed(lines, folded, i, found)
+            return _confirmed(lines, folded, i, found, labelled=bool(rules[found.rule].get("labelled_only")))
         return not rules[found.rule].get("glued") and _confirmed(lines, folded, i, found, labelled=True)
 
     out: list[tuple[int, HeadingMatch]] = []

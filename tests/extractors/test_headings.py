@@ -45,6 +45,11 @@ def _item(number: str, title: str, case: str | None = None, decision: str = "att
         ("5 44", "44", "ocr"),
         ("§§ 45", "45", "ocr"),
         ("8214 Diarienummer 2023/55", "214", "ocr"),
+        ("544", "44", "ocr"),
+        ("116 8 Anmälan av delegationsbeslut", "116", "ocr"),
+        ("116 $ Anmälan av delegationsbeslut   Dnr 2024/1", "116", "ocr"),
+        ("KS 8 112", "112", "ocr"),
+        ("KS 3 113 forts Dnr KS 2024/188", "113", "continuation"),
     ],
 )
 def test_heading_forms(line, label, kind):
@@ -52,7 +57,8 @@ def test_heading_forms(line, label, kind):
     assert (found.label, found.kind) == (label, kind)
 
 
-@pytest.mark.parametrize("line", ["och § 5 i lagen gäller", "92 § i kommunallagen kan styrelsen", "5 000 kronor", "Summa 6"])
+@pytest.mark.parametrize("line", ["och § 5 i lagen gäller", "92 § i kommunallagen kan styrelsen", "5 000 kronor", "Summa 6", "2018.",
+                                  "2018"])
 def test_prose_is_no_heading(line):
     assert match_heading(line) is None
 
@@ -160,3 +166,17 @@ def test_number_first_prose_out_of_sequence_is_no_heading():
 def test_an_index_listing_one_item_before_it():
     text = "Paragrafförteckning\n§ 40 Val av justerare 2\n\n§ 40\nDnr 2024/1\nVal av justerare\n"
     assert _labels(text) == ["40"]
+
+
+def test_ocr_readings_as_tesseract_gave_them_on_a_printed_scan():
+    """The sign run into the number ("544", the case number on the next line) and a number-first heading whose sign
+    became "8", each fitting the cover's range; a year wrapped onto its own line ("2018.") and list rows leaning only
+    on each other are not headings."""
+    text = COVER.format(a=43, b=45) + "\f" + _item("§ 43", "Lokalplan", "BUN 2024/50") \
+        + "544\nDNR:BUN/2024.61\nDelegationsordning\n\nBeslut\nNämnden beslutar\natt anta ordningen.\n\n" \
+        + "45 8 Anmälan av delegationsbeslut   Dnr 2024/3\n\nBeslut\nNämnden beslutar\natt lägga redovisningen till handlingarna.\n" \
+        + "\nSkicka svaret senast den 15 juni\n2018.\nBilaga\n3 1\nFörsta raden\n3 2\nAndra raden\n"
+    items = _items(text)
+    assert [(i.number, i.case_number.normalised, i.title) for i in items] == [
+        ("43", "BUN 2024/50", "Lokalplan"), ("44", "BUN 2024/61", "Delegationsordning"), ("45", "2024/3", "Anmälan av delegationsbeslut")]
+    assert items[1].decisions == ["att anta ordningen."]
