@@ -282,7 +282,12 @@ class Case(Base):
     """An ärende identified by its case number (diarienummer), seen by several bodies and documents."""
 
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("scope", "normalised"), Index("ix_cases_scope_year_serial", "scope", "year", "serial"))
+    # ix_cases_year_serial: a typed number is looked up in every municipality (no scope), migration 0008.
+    __table_args__ = (
+        UniqueConstraint("scope", "normalised"),
+        Index("ix_cases_scope_year_serial", "scope", "year", "serial"),
+        Index("ix_cases_year_serial", "year", "serial"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[str] = mapped_column(String(4))
@@ -299,7 +304,8 @@ class CaseAlias(Base):
     """A printed form of a case number linked to its case; `variance` says how it differs (OCR damage, missing class)."""
 
     __tablename__ = "case_aliases"
-    __table_args__ = (UniqueConstraint("scope", "normalised"),)
+    # ix_case_aliases_normalised: `case DNR` finds a printed form in any municipality (migration 0008).
+    __table_args__ = (UniqueConstraint("scope", "normalised"), Index("ix_case_aliases_normalised", "normalised"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

@@ -148,12 +148,17 @@ def document_object(
     }
 
 
+# Documents read and turned into lines per round trip: memory stays that of one chunk however large the database.
+EXPORT_CHUNK = 500
+
+
 def iter_export(url: str, with_text: bool = False) -> Iterator[dict[str, Any]]:
-    """Every document's current version, in path order."""
+    """Every document's current version, in path order, streamed: the rows come EXPORT_CHUNK at a time (a
+    server-side cursor on PostgreSQL) and each chunk's flags are fetched with it."""
     from pipeline.flags import flags_by_version
 
     with session_scope(url) as session:
-        rows = session.execute(
+        result = session.execute(
             select(Document.path, DocumentVersion.id, DocumentVersion.sha256, DocumentVersion.page_count, DocumentVersion.ocr, ExtractionRecord.data)
             .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
             .outerjoin(
@@ -161,13 +166,15 @@ def iter_export(url: str, with_text: bool = False) -> Iterator[dict[str, Any]]:
                 (ExtractionRecord.version_id == DocumentVersion.id) & (ExtractionRecord.extractor_version == EXTRACTOR_VERSION),
             )
             .order_by(Document.path)
-        ).all()
-    flag_map = flags_by_version(url)
-    for path, version_id, sha256, page_count, ocr, data in rows:
-        obj = document_object(path, sha256, page_count, ocr, data, flag_map.get(version_id, []))
-        if with_text:
-            obj["pages"] = _pages(url, version_id)
-        yield obj
+            .execution_options(yield_per=EXPORT_CHUNK)
+        )
+        for chunk in result.partitions():
+            flag_map = flags_by_version(url, [row[1] for row in chunk])
+            for path, version_id, sha256, page_count, ocr, data in chunk:
+                obj = document_object(path, sha256, page_count, ocr, data, flag_map.get(version_id, []))
+                if with_text:
+                    obj["pages"] = _pages(url, version_id)
+                yield obj
 
 
 def _pages(url: str, version_id: int) -> list[dict[str, Any]]:

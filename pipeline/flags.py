@@ -309,15 +309,19 @@ def _latest_reviews(session, flag_ids: list[int]) -> dict[int, tuple[str, str]]:
     return latest
 
 
-def flags_by_version(url: str) -> dict[int, list[dict[str, Any]]]:
-    """Open flags per current document version, for the export (a cross-document flag on each), most severe first."""
+def flags_by_version(url: str, version_ids: list[int] | None = None) -> dict[int, list[dict[str, Any]]]:
+    """Open flags per current document version, for the export (a cross-document flag on each), most severe first;
+    of the given versions only (the export's chunk) when `version_ids` is given."""
     with session_scope(url) as session:
-        rows = session.execute(
+        stmt = (
             select(Document.current_version_id, FlagRecord)
             .join(FlagDocument, FlagDocument.document_id == Document.id)
             .join(FlagRecord, FlagRecord.id == FlagDocument.flag_id)
             .where(FlagRecord.status == "open")
-        ).all()
+        )
+        if version_ids is not None:
+            stmt = stmt.where(Document.current_version_id.in_(version_ids))
+        rows = session.execute(stmt).all()
     rank = {"error": 0, "warning": 1, "info": 2}
     # Ordered by what a flag is, never by row id: rows are written in the order checks happened to run.
     rows = sorted(rows, key=lambda row: (rank.get(row[1].severity, 3), row[1].kind, row[1].identity))
