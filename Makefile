@@ -8,7 +8,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: setup demo test samples bench accuracy clean
+.PHONY: setup demo test samples bench bench-scale accuracy clean
 
 setup: $(VENV)/.installed
 	@scripts/setup_system.sh
@@ -38,6 +38,10 @@ bench: samples
 	$(PY) benchmarks/ingest_bench.py
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/query_bench.py
+
+# National scale: a million items on SQLite and PostgreSQL (built once, then reused), query p95 and export speed.
+bench-scale: setup
+	$(PY) benchmarks/query_bench.py --items 1000000
 
 # Extraction accuracy on text, text-layer PDFs and the sample scans, then on every gold document printed in six
 # fonts at 200 and 300 dpi and scanned (OCR cached under ~/.cache/protokoll; ACCURACY_ARGS=--quick for one font).
