@@ -18,11 +18,11 @@ import logging
 import queue
 import signal
 import threading
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -101,13 +101,21 @@ class _Run:
     on_sigterm: Any = None
 
 
-_run: ContextVar[_Run] = ContextVar("protokoll_ingest_run")
+#: The runs under way in this process, by the key their flow is given. Not a ContextVar: prefect-dask sends
+#: the caller's whole context along with each task, and a ContextVar cannot be pickled.
+_runs: dict[str, _Run] = {}
+
+
+def _run_for(key: str) -> _Run:
+    # A function, not `_runs[key]` in the flow: the flow's function travels to Dask by value, with the
+    # module globals it names, and the runs hold locks.
+    return _runs[key]
 
 
 @flow(name="ingest", validate_parameters=False, log_prints=False)
-def ingest_flow(paths: list[str]) -> list[Outcome]:
-    """Ingest every file under `paths` with the settings `run_ingest` was given."""
-    run = _run.get()
+def ingest_flow(paths: list[str], run_key: str) -> list[Outcome]:
+    """Ingest every file under `paths` with what `run_ingest` stored under `run_key`."""
+    run = _run_for(run_key)
     settings, progress = run.settings, run.progress
     _restore_sigterm(run.on_sigterm)
     files = [str(p) for p in ingest.discover(paths)]
@@ -311,14 +319,15 @@ def run_ingest(
     else:
         # The OCR pages in hand (workers + 1), and one thread that stores and extracts finished documents meanwhile.
         runner = ThreadPoolTaskRunner(max_workers=max(1, settings.workers) + 2)
-    token = _run.set(_Run(settings, progress, stop or threading.Event(), _caller_sigterm()))
+    run_key = uuid.uuid4().hex
+    _runs[run_key] = _Run(settings, progress, stop or threading.Event(), _caller_sigterm())
     try:
         with api_settings(api_url), _handled_failures_quiet():
-            outcomes = ingest_flow.with_options(task_runner=runner)(paths)
+            outcomes = ingest_flow.with_options(task_runner=runner)(paths, run_key)
             if api_url is not None:
                 _prune_quietly()
     finally:
-        _run.reset(token)
+        del _runs[run_key]
     return outcomes
 
 
