@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 LOW_CONFIDENCE = 0.75
+SEQUENTIAL = frozenset({"protocol", "agenda"})
 
 
 def _low(records: list[dict[str, Any]]) -> int:
@@ -37,7 +38,8 @@ def reasons(document: dict[str, Any]) -> list[str]:
     if low_attendance:
         out.append(f"{low_attendance} attendance entr{'ies' if low_attendance > 1 else 'y'} read in part")
     numbered = [i["paragraph"] for i in items if i.get("paragraph") is not None]
-    gaps = paragraph_gaps(numbered)
+    # Extracts and bundles copy chosen §§ of a meeting: only a whole protocol or agenda promises an unbroken run.
+    gaps = paragraph_gaps(numbered) if document.get("doc_type") in SEQUENTIAL else []
     if gaps:
         shown = ", ".join(f"§ {n}" for n in gaps[:5]) + (" …" if len(gaps) > 5 else "")
         out.append(f"§ sequence has gaps: {shown}")

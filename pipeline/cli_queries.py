@@ -407,6 +407,16 @@ def summary(wide: WideOption = False, db: DbOption = None) -> None:
     settings = _settings(db)
     from pipeline.export import iter_export
 
+    from pipeline.attention import reasons
+
+    looks: list[tuple[str, list[str]]] = []
+
+    def noted(obj: dict[str, Any]) -> dict[str, Any]:
+        why = reasons(obj)
+        if why:
+            looks.append((obj["source"]["path"] if wide else Path(obj["source"]["path"]).name, why))
+        return obj
+
     rows = [
         {
             "file": obj["source"]["path"] if wide else Path(obj["source"]["path"]).name,
@@ -420,7 +430,14 @@ def summary(wide: WideOption = False, db: DbOption = None) -> None:
             "attendance": str(sum(len(m["attendance"]) for m in obj["meetings"])),
             "flags": str(len(obj["flags"])),
         }
-        for obj in iter_export(settings.database_url)
+        for obj in map(noted, iter_export(settings.database_url))
     ]
     print_rows(console, SUMMARY_FIELDS, rows, f"{len(rows)} documents", wide=wide)
+    if looks:
+        count = "1 document needs" if len(looks) == 1 else f"{len(looks)} documents need"
+        console.print(f"\n{count} a human look:", highlight=False)
+        for name, why in looks:
+            console.print(f"  {name}", highlight=False, markup=False)
+            for reason in why:
+                console.print(f"    {reason}", highlight=False, markup=False)
     status(db=settings.database_url)

@@ -83,6 +83,9 @@ def _item(i: dict[str, Any]) -> dict[str, Any]:
         "proposed_by": i.get("proposed_by"),
         "span": _span(i.get("span")),
         "rule": i.get("rule"),
+        "confidence": i.get("confidence", 1.0),
+        "case_number_rule": case.get("rule") if case else None,
+        "case_number_confidence": case.get("confidence", 1.0) if case else None,
     }
 
 

@@ -95,3 +95,18 @@ def test_console_script_end_to_end(folder, tmp_path):
     usage = subprocess.run([str(exe), "ingest", str(tmp_path / "missing"), "--db", db], capture_output=True, text=True, env=env, timeout=120)
     assert usage.returncode == 2
     assert "no such file or folder" in usage.stderr
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_summary_lists_a_protocol_with_a_hole_in_its_paragraphs_for_a_human_look(tmp_path, sqlite_url):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    items = "\n".join(f"§ {n}\nDnr KS 2024/{n}\nÄrende nummer {n}\nBeslut\nKommunstyrelsen beslutar att godkänna ärendet.\n"
+                      for n in (31, 32, 34, 35))
+    (folder / "protokoll.txt").write_text(
+        "PROTOKOLL\nKommunstyrelsen\nSammanträdesdatum 2024-03-05\nPlats och tid Stadshuset kl. 13.00-15.00\n"
+        "Beslutande Anna Berg (S), ordförande\nErik Holm (M)\nParagrafer 31-35\n\n" + items, encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(folder), "--db", sqlite_url]).exit_code == 0
+    listing = runner.invoke(app, ["summary", "--db", sqlite_url])
+    assert listing.exit_code == 0, listing.output
+    assert "1 document needs a human look:\n  protokoll.txt\n    § sequence has gaps: § 33\n" in listing.output

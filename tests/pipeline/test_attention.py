@@ -15,8 +15,10 @@ def test_a_complete_protocol_needs_no_look():
 def test_gaps_in_the_paragraph_sequence_are_named():
     assert paragraph_gaps([66, 67, 69, 70, 70, 73]) == [68, 71, 72]
     assert paragraph_gaps([5, 200]) == []  # two protocols' extracts in one bundle, not a hole
-    doc = {"items": [_item(n) for n in (66, 67, 69)], "meetings": []}
+    doc = {"doc_type": "protocol", "items": [_item(n) for n in (66, 67, 69)], "meetings": []}
     assert reasons(doc) == ["§ sequence has gaps: § 68"]
+    # a bundle of extracts copies chosen §§: its holes are not misses
+    assert reasons(dict(doc, doc_type="protocol_bundle")) == []
 
 
 def test_low_confidence_items_votes_and_attendance_are_counted():
