@@ -156,6 +156,11 @@ class _SessionResources:
         """Boot Prefect's test harness on a thread of its own: its server takes 5-60 s to answer, time the
         tests before the first flow can use. The harness publishes its settings process-wide."""
         if self.harness is None:
+            # Imported here, not on the thread: modules loading (and warning) on two threads at once trip up
+            # whatever the test on this thread iterates meanwhile.
+            import prefect.server.database.dependencies  # noqa: F401
+            import prefect.testing.utilities  # noqa: F401
+
             self.harness = threading.Thread(target=self._run_harness, name="prefect-test-harness", daemon=True)
             self.harness.start()
 
