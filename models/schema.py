@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -276,6 +277,10 @@ class Person(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     name: Mapped[str] = mapped_column(String(256))
     key: Mapped[str] = mapped_column(String(256))
+
+
+# The persons a name can be similar to have keys of about its length (pipeline.queries.person, migration 0008).
+Index("ix_persons_key_length", func.length(Person.key), Person.key)
 
 
 class Case(Base):

@@ -6,12 +6,13 @@ Plain typed functions of (database URL, arguments), so the CLI and a web handler
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from extractors.bodies import normalise_body
@@ -229,24 +230,48 @@ def _decisions_statement(session: Session, filters: DecisionFilters) -> Select:
         .outerjoin(Decision, Decision.item_id == ItemRecord.id)
         .outerjoin(SpanRecord, SpanRecord.id == ItemRecord.span_id)
     )
+    conditions: list[ColumnElement[bool]] = []
     if filters.municipality:
         code = resolve_municipality(filters.municipality)
-        stmt = stmt.where(ItemRecord.municipality_id == select(MunicipalityRecord.id).where(MunicipalityRecord.code == code).scalar_subquery())
+        conditions.append(ItemRecord.municipality_id == select(MunicipalityRecord.id).where(MunicipalityRecord.code == code).scalar_subquery())
     if filters.body:
         key = name_key(normalise_body(filters.body))
-        stmt = stmt.where(ItemRecord.body_id.in_(select(Body.id).where(Body.key == key)))
+        conditions.append(ItemRecord.body_id.in_(select(Body.id).where(Body.key == key)))
     if filters.date_from:
-        stmt = stmt.where(ItemRecord.meeting_date >= filters.date_from)
+        conditions.append(ItemRecord.meeting_date >= filters.date_from)
     if filters.date_to:
-        stmt = stmt.where(ItemRecord.meeting_date <= filters.date_to)
+        conditions.append(ItemRecord.meeting_date <= filters.date_to)
     if filters.case:
-        stmt = stmt.where(ItemRecord.case_id.in_(case_ids(session, filters.case)))
+        conditions.append(ItemRecord.case_id.in_(case_ids(session, filters.case)))
     if filters.text:
-        stmt = stmt.where(search.match_clause(session, filters.text))
+        conditions.append(search.match_clause(session, filters.text))
+    stmt = stmt.where(*conditions)
+    if filters.limit is not None:
+        stmt = stmt.where(*_first_dates(session, conditions, filters.limit))
     stmt = stmt.order_by(ItemRecord.meeting_date, MunicipalityRecord.name, Body.name, ItemRecord.paragraph, ItemRecord.number, ItemRecord.id)
     if filters.limit is not None:
         stmt = stmt.limit(filters.limit)
     return stmt
+
+
+def _first_dates(session: Session, conditions: list[ColumnElement[bool]], limit: int) -> list[ColumnElement[bool]]:
+    """A bound on the meeting date that keeps the first `limit` matching items, so that a page of a large match
+    set (a tenth of a national database for `--text finansiering`) is not joined and sorted whole.
+
+    The `limit`-th meeting date is read from items alone, walking the date index; every item of the page has
+    that date or an earlier one, since at least `limit` items do.  Dates are the first sort key; SQLite sorts
+    NULL first and PostgreSQL last, so undated items are kept by the bound where they come first."""
+    last = session.execute(
+        select(ItemRecord.meeting_date).where(*conditions).order_by(ItemRecord.meeting_date).offset(limit - 1).limit(1)
+    ).first()
+    if last is None:  # fewer than `limit` items match: nothing to cut
+        return []
+    nulls_first = session.get_bind().dialect.name == "sqlite"
+    if last[0] is None:
+        return [ItemRecord.meeting_date.is_(None)] if nulls_first else []
+    if nulls_first:
+        return [or_(ItemRecord.meeting_date.is_(None), ItemRecord.meeting_date <= last[0])]
+    return [ItemRecord.meeting_date <= last[0]]
 
 
 def decisions(url: str, filters: DecisionFilters) -> list[DecisionRow]:
@@ -262,27 +287,55 @@ def decisions(url: str, filters: DecisionFilters) -> list[DecisionRow]:
     ]
 
 
+def _similar_lengths(length: int) -> tuple[int, int]:
+    """The key lengths a name of `length` characters can be similar to at PERSON_THRESHOLD: fuzz.ratio is
+    1 - indel/(a + b), and at least |a - b| insertions or deletions part two lengths a and b.  Read by an
+    index on length(key) (migration 0008), so a name is compared with the persons of about its length only."""
+    slack = 1 - PERSON_THRESHOLD / 100
+    return math.ceil(length * (1 - slack) / (1 + slack) - 1e-9), math.floor(length * (1 + slack) / (1 - slack) + 1e-9)
+
+
 def person(url: str, name: str) -> PersonReport:
     """Every person whose name matches (similarity of folded names), with meetings, parties and votes."""
     key = name_key(name)
     with session_scope(url) as session:
-        people = session.execute(select(Person.id, Person.key, Person.name, MunicipalityRecord.name).outerjoin(MunicipalityRecord, MunicipalityRecord.id == Person.municipality_id)).all()
+        low, high = _similar_lengths(len(key))
+        people = session.execute(select(Person.id, Person.key).where(func.length(Person.key).between(low, high)).order_by(Person.id)).all()
         matched = process.extract(key, [p[1] for p in people], scorer=fuzz.ratio, score_cutoff=PERSON_THRESHOLD, limit=None)
+        ids = [people[index][0] for _, _, index in sorted(matched, key=lambda m: (-m[1], m[2]))]
+        printed = dict(
+            (r[0], r[1:]) for r in session.execute(
+                select(Person.id, Person.name, MunicipalityRecord.name).outerjoin(MunicipalityRecord, MunicipalityRecord.id == Person.municipality_id).where(Person.id.in_(ids))
+            )
+        )
+        chosen = [(person_id, None, *printed[person_id]) for person_id in ids]
+        # Two statements for all matched persons, not two per person: a common name matches dozens in a national database.
+        meetings: dict[int, list[AttendanceRow]] = {}
+        for r in session.execute(
+            select(Attendance.person_id, MeetingRecord.date, MunicipalityRecord.name, Body.name, Attendance.role, Attendance.function, Party.abbreviation, Attendance.paragraphs, Attendance.serving_for, Document.path)
+            .join(MeetingRecord, MeetingRecord.id == Attendance.meeting_id)
+            .join(Document, Document.id == MeetingRecord.document_id)
+            .outerjoin(Body, Body.id == MeetingRecord.body_id)
+            .outerjoin(MunicipalityRecord, MunicipalityRecord.id == Attendance.municipality_id)
+            .outerjoin(Party, Party.id == Attendance.party_id)
+            .where(Attendance.person_id.in_(ids))
+            .order_by(MeetingRecord.date, Body.name, Attendance.id)
+        ):
+            meetings.setdefault(r[0], []).append(AttendanceRow(*r[1:7], list(r[7] or []), r[8], r[9]))
+        votes: dict[int, list[VoteCast]] = {}
+        for r in session.execute(
+            select(VoteChoice.person_id, ItemRecord.meeting_date, Body.name, ItemRecord.paragraph, ItemRecord.title, VoteChoice.choice, Document.path)
+            .join(VoteRecord, VoteRecord.id == VoteChoice.vote_id)
+            .join(ItemRecord, ItemRecord.id == VoteRecord.item_id)
+            .join(Document, Document.id == ItemRecord.document_id)
+            .outerjoin(Body, Body.id == ItemRecord.body_id)
+            .where(VoteChoice.person_id.in_(ids))
+            .order_by(ItemRecord.meeting_date, ItemRecord.paragraph, VoteChoice.id)
+        ):
+            votes.setdefault(r[0], []).append(VoteCast(*r[1:]))
         records = []
-        for _, _, index in sorted(matched, key=lambda m: (-m[1], m[2])):
-            person_id, _, printed, municipality = people[index]
-            record = PersonRecord(person_id, printed, municipality)
-            rows = session.execute(
-                select(MeetingRecord.date, MunicipalityRecord.name, Body.name, Attendance.role, Attendance.function, Party.abbreviation, Attendance.paragraphs, Attendance.serving_for, Document.path)
-                .join(MeetingRecord, MeetingRecord.id == Attendance.meeting_id)
-                .join(Document, Document.id == MeetingRecord.document_id)
-                .outerjoin(Body, Body.id == MeetingRecord.body_id)
-                .outerjoin(MunicipalityRecord, MunicipalityRecord.id == Attendance.municipality_id)
-                .outerjoin(Party, Party.id == Attendance.party_id)
-                .where(Attendance.person_id == person_id)
-                .order_by(MeetingRecord.date, Body.name)
-            ).all()
-            record.meetings = [AttendanceRow(*r[:6], list(r[6] or []), r[7], r[8]) for r in rows]
+        for person_id, _, printed, municipality in chosen:
+            record = PersonRecord(person_id, printed, municipality, meetings=meetings.get(person_id, []), votes=votes.get(person_id, []))
             spans: dict[str, list[date | None]] = {}
             for row in record.meetings:
                 if row.party:
@@ -290,16 +343,6 @@ def person(url: str, name: str) -> PersonReport:
             record.parties = [
                 (party, min((d for d in dates if d), default=None), max((d for d in dates if d), default=None)) for party, dates in spans.items()
             ]
-            votes = session.execute(
-                select(ItemRecord.meeting_date, Body.name, ItemRecord.paragraph, ItemRecord.title, VoteChoice.choice, Document.path)
-                .join(VoteRecord, VoteRecord.id == VoteChoice.vote_id)
-                .join(ItemRecord, ItemRecord.id == VoteRecord.item_id)
-                .join(Document, Document.id == ItemRecord.document_id)
-                .outerjoin(Body, Body.id == ItemRecord.body_id)
-                .where(VoteChoice.person_id == person_id)
-                .order_by(ItemRecord.meeting_date, ItemRecord.paragraph)
-            ).all()
-            record.votes = [VoteCast(*r) for r in votes]
             records.append(record)
     return PersonReport(name, records)
 

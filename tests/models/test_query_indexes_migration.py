@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from models import db
 from models.schema import Case, CaseAlias
 
-NEW = {("case_aliases", "ix_case_aliases_normalised", ("normalised",)), ("cases", "ix_cases_year_serial", ("year", "serial"))}
+NEW = {("case_aliases", "ix_case_aliases_normalised"), ("cases", "ix_cases_year_serial"), ("persons", "ix_persons_key_length")}
 
 
-def query_indexes(url: str) -> set[tuple[str, str, tuple[str, ...]]]:
-    inspector = inspect(db.get_engine(url))
-    return {(t, i["name"], tuple(i["column_names"])) for t in ("case_aliases", "cases") for i in inspector.get_indexes(t)} & NEW
+def query_indexes(url: str) -> set[tuple[str, str]]:
+    engine = db.get_engine(url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index'").all()
+        else:
+            rows = conn.exec_driver_sql("SELECT tablename, indexname FROM pg_indexes WHERE schemaname = current_schema()").all()
+    return {tuple(r) for r in rows} & NEW
 
 
 def test_query_indexes_upgrade_downgrade_upgrade(database_url):
