@@ -397,10 +397,11 @@ _SIGN_ANYWHERE = frozenset("&$£")
 #: The sign glued to its number.
 _SIGN_GLUED = re.compile(r"^(?:[&$£][:.]?|8|3)(\d{1,4}[a-z]?)[:.,]?$")
 _SIGN_NUMBER = re.compile(r"^(\d{1,4}[a-z]?)[:.,]?$")
-#: What the second reading must say for the sign to be taken: § and the same number the first reading gave.
+#: What the second reading must say for the sign to be taken: § and the number the first reading gave (a sign
+#: read glued to its number often brings a digit of its own: '§ 72' as '$722', so there the number must be in it).
 _SIGN_READ = re.compile(r"^§\s*(\d{1,4}[a-z]?)\b")
-#: A line of one short word read with little confidence may be a heading the first reading lost altogether
-#: ('§ 17' as 'sl'); it is taken only when the second reading is a whole heading, '§' and a number.
+#: A short word opening a line, read with little confidence, may be a heading the first reading lost altogether
+#: ('§ 17' as 'sl', '§ 72 … Dnr' as 'sn Dnr'); it is taken only when the second reading is '§' and a number.
 _GARBLED_HEADING = re.compile(r"^\S{1,5}$")
 _GARBLED_CONFIDENCE = 60.0
 _SIGN_HEADING = re.compile(r"^§\s*(\d{1,4}[a-z]?)$")
@@ -413,16 +414,28 @@ class _SignCandidate:
     indices: tuple[int, ...]  # rows of the image_to_data table: the sign (and its number when apart)
     number: str | None  # None: the first reading lost the number too (a garbled heading line)
     glued: bool
+    bounds: tuple[float, float]  # how far the cut may reach left and right: halfway to the neighbouring words
 
 
 def _sign_candidates(data: dict[str, list]) -> list[_SignCandidate]:
     """Words of the first reading that may be a misread §: a sign-like word before a number, or a sign-like
-    character glued to one; '8', '3' and 'S' only at the start of one of Tesseract's lines; and a line of one
-    short word read with little confidence."""
+    character glued to one; '8', '3' and 'S' only at the start of one of Tesseract's lines; and a short word
+    read with little confidence at the start of a line."""
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, text in enumerate(data["text"]):
         if int(data["level"][i]) == 5 and (text or "").strip():
             lines.setdefault((int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])), []).append(i)
+    def left(i: int) -> int:
+        return int(data["left"][i])
+
+    def right(i: int) -> int:
+        return int(data["left"][i]) + int(data["width"][i])
+
+    def bounds(rows: list[int], first: int, last: int) -> tuple[float, float]:
+        before = (right(rows[first - 1]) + left(rows[first])) / 2 if first else float("-inf")
+        after = (right(rows[last]) + left(rows[last + 1])) / 2 if last + 1 < len(rows) else float("inf")
+        return before, after
+
     found = []
     for rows in lines.values():
         for k, i in enumerate(rows):
@@ -431,11 +444,11 @@ def _sign_candidates(data: dict[str, list]) -> list[_SignCandidate]:
                 continue
             nxt = _SIGN_NUMBER.match(data["text"][rows[k + 1]].strip()) if k + 1 < len(rows) else None
             if _SIGN_ALONE.match(text) and nxt:
-                found.append(_SignCandidate((i, rows[k + 1]), nxt.group(1), False))
+                found.append(_SignCandidate((i, rows[k + 1]), nxt.group(1), False, bounds(rows, k, k + 1)))
             elif m := _SIGN_GLUED.match(text):
-                found.append(_SignCandidate((i,), m.group(1), True))
-            elif len(rows) == 1 and _GARBLED_HEADING.match(text) and float(data["conf"][i]) < _GARBLED_CONFIDENCE:
-                found.append(_SignCandidate((i,), None, True))
+                found.append(_SignCandidate((i,), m.group(1), True, bounds(rows, k, k)))
+            elif not k and _GARBLED_HEADING.match(text) and float(data["conf"][i]) < _GARBLED_CONFIDENCE:
+                found.append(_SignCandidate((i,), None, True, bounds(rows, k, k)))
     return found[:MAX_SIGN_CANDIDATES]
 
 
@@ -450,7 +463,9 @@ def _sign_strip(image: Image.Image, data: dict[str, list], candidates: list[_Sig
         # A little room on the sides, hardly any above and below: the neighbouring lines' accents and
         # descenders in the cut made the English model read the sign as ':'.
         pad_x, pad_y = max(4, (y1 - y0) // 2), max(2, (y1 - y0) // 6)
-        crops.append(image.crop((max(0, x0 - pad_x), max(0, y0 - pad_y), x1 + pad_x, y1 + pad_y)))
+        # ... and never into the next word ('§ 72 forts' cut with the 'f' read '§ 721')
+        x0, x1 = int(max(0, x0 - pad_x, c.bounds[0])), int(min(x1 + pad_x, c.bounds[1]))
+        crops.append(image.crop((x0, max(0, y0 - pad_y), x1, y1 + pad_y)))
     gap = max(c.height for c in crops)
     # The strip in the page's own paper tone, so that no cut shows an edge.
     paper = int(np.median(np.concatenate([np.asarray(c).ravel() for c in crops])))
@@ -497,7 +512,7 @@ def reread_paragraph_signs(path: Path, data: dict[str, list], language: str, dpi
     texts = list(data["text"])
     for c, words in zip(candidates, readings, strict=True):
         m = (_SIGN_READ if c.number else _SIGN_HEADING).match(" ".join(words))
-        if m and c.number in (None, m.group(1)):
+        if m and (c.number is None or m.group(1) == c.number or (c.glued and m.group(1) in c.number)):
             c = replace(c, number=m.group(1))
             texts[c.indices[0]] = f"§{c.number}" if c.glued else "§"
     return dict(data, text=texts)
