@@ -125,7 +125,11 @@ def query_plans(url: str, call: Callable[[], Any], settings: list[str] = ()) -> 
 
 def print_plans(url: str, label: str) -> None:
     print(f"  plans of {label!r} (p95 over {TARGET_MS:.0f} ms):")
+    seen = set()
     for statement, plan in query_plans(url, lambda: QUERIES[label][0](url)):
+        if statement in seen:  # the same statement for another person or case: one plan is enough
+            continue
+        seen.add(statement)
         print("    " + " ".join(statement.split())[:160])
         for line in plan:
             print("      " + line)
