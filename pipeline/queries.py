@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, literal_column, select, text
 from sqlalchemy.orm import Session, aliased
 
 from extractors.bodies import normalise_body
@@ -244,34 +244,57 @@ def _decisions_statement(session: Session, filters: DecisionFilters) -> Select:
     if filters.case:
         conditions.append(ItemRecord.case_id.in_(case_ids(session, filters.case)))
     if filters.text:
-        conditions.append(search.match_clause(session, filters.text))
+        walk = _sqlite_fts_walk(session, filters)
+        conditions.append(search.match_clause(session, filters.text) if walk is None else walk)
+    if filters.limit is not None and conditions:
+        conditions = [ItemRecord.id.in_(_page_ids(session, conditions, filters.limit))]
     stmt = stmt.where(*conditions)
-    if filters.limit is not None:
-        stmt = stmt.where(*_first_dates(session, conditions, filters.limit))
     stmt = stmt.order_by(ItemRecord.meeting_date, MunicipalityRecord.name, Body.name, ItemRecord.paragraph, ItemRecord.number, ItemRecord.id)
     if filters.limit is not None:
         stmt = stmt.limit(filters.limit)
     return stmt
 
 
-def _first_dates(session: Session, conditions: list[ColumnElement[bool]], limit: int) -> list[ColumnElement[bool]]:
-    """A bound on the meeting date that keeps the first `limit` matching items, so that a page of a large match
-    set (a tenth of a national database for `--text finansiering`) is not joined and sorted whole.
+def _sqlite_fts_walk(session: Session, filters: DecisionFilters) -> ColumnElement[bool] | None:
+    """For a page of a text search on SQLite, the MATCH as a condition that items are checked against while an
+    index on dates is walked, instead of one SQLite reads items by: its planner cannot tell how many items a MATCH
+    returns, and would fetch every one of tens of thousands by id and sort them for a page of 100.  Used with a
+    municipality (its items in date order, ix_items_municipality_date) and, alone, when the words are common: more
+    matches than the walk of the date index reads until the page is full (limit * items / matches).  None: the
+    usual clause, the planner's choice."""
+    if session.get_bind().dialect.name != "sqlite" or filters.limit is None or filters.body or filters.case:
+        return None
+    positive, negative = search.to_fts5(search.parse(filters.text or ""))
+    if positive is None:
+        return None
+    expression = positive if negative is None else f"({positive}) NOT ({negative})"
+    if not filters.municipality and not (filters.date_from or filters.date_to):
+        matches = session.execute(text("SELECT count(*) FROM items_fts WHERE items_fts MATCH :q"), {"q": expression}).scalar_one()
+        items = session.execute(select(func.max(ItemRecord.id))).scalar_one() or 0
+        if matches * matches <= filters.limit * items:
+            return None
+    elif not filters.municipality:
+        return None
+    # Correlated: FTS5 answers a MATCH for one rowid by seeking its lists, no list of every match is built.
+    return exists(
+        select(literal_column("1")).select_from(text("items_fts")).where(text("items_fts MATCH :fts AND items_fts.rowid = items.id").bindparams(fts=expression))
+    )
 
-    The `limit`-th meeting date is read from items alone, walking the date index; every item of the page has
-    that date or an earlier one, since at least `limit` items do.  Dates are the first sort key; SQLite sorts
-    NULL first and PostgreSQL last, so undated items are kept by the bound where they come first."""
-    last = session.execute(
-        select(ItemRecord.meeting_date).where(*conditions).order_by(ItemRecord.meeting_date).offset(limit - 1).limit(1)
-    ).first()
-    if last is None:  # fewer than `limit` items match: nothing to cut
-        return []
-    nulls_first = session.get_bind().dialect.name == "sqlite"
-    if last[0] is None:
-        return [ItemRecord.meeting_date.is_(None)] if nulls_first else []
-    if nulls_first:
-        return [or_(ItemRecord.meeting_date.is_(None), ItemRecord.meeting_date <= last[0])]
-    return [ItemRecord.meeting_date <= last[0]]
+
+def _page_ids(session: Session, conditions: list[ColumnElement[bool]], limit: int) -> list[int]:
+    """The ids of the items a page of `limit` can hold, read from items alone, so that a page of a large match set
+    (a fifth of a national database for `--text finansiering`) is not joined and sorted whole: the first `limit`
+    matching items by meeting date, walking a date index, and every other item of the last one's date (the
+    full order breaks ties by municipality, body and §).  Every item before that date is among the first
+    `limit`, so the page is among these ids, whichever end of the order undated items go to (SQLite sorts NULL
+    first, PostgreSQL last)."""
+    first = session.execute(select(ItemRecord.id, ItemRecord.meeting_date).where(*conditions).order_by(ItemRecord.meeting_date).limit(limit)).all()
+    ids = [r[0] for r in first]
+    if len(first) == limit:
+        last = first[-1][1]
+        same_day = ItemRecord.meeting_date.is_(None) if last is None else ItemRecord.meeting_date == last
+        ids += session.scalars(select(ItemRecord.id).where(*conditions, same_day)).all()
+    return sorted(set(ids))
 
 
 def decisions(url: str, filters: DecisionFilters) -> list[DecisionRow]:
