@@ -34,7 +34,7 @@ from models import municipalities  # noqa: E402
 from models.db import get_engine, session_scope, upgrade  # noqa: E402
 from models.paths import path_key  # noqa: E402
 from models.records import EXTRACTOR_VERSION, Extraction, PageMethod, PageText  # noqa: E402
-from models.schema import Base, Body, Case, Document, DocumentVersion, ItemRecord, MunicipalityRecord, Party, Person, utcnow  # noqa: E402
+from models.schema import Base, Body, Case, Document, DocumentVersion, ExtractionRecord, ItemRecord, MunicipalityRecord, Party, Person, utcnow  # noqa: E402
 from pipeline.normalise import name_key, store_records  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "samples" / "seeds"
@@ -298,6 +298,18 @@ def bulk_build(url: str, items: int, seed_value: int = 7) -> int:
         else:
             conn.exec_driver_sql("ANALYZE")
     return have
+
+
+def stamp_extractions(url: str) -> int:
+    """Mark the synthetic extractions as made by the running extractors (EXTRACTOR_VERSION is a digest of their
+    code, which changes under a reused database), so that the export reads them; returns how many changed."""
+    synthetic = select(DocumentVersion.id).join(Document, Document.id == DocumentVersion.document_id).where(Document.path.like("synthetic/%"))
+    with get_engine(url).begin() as conn:
+        return conn.execute(
+            ExtractionRecord.__table__.update()
+            .where(ExtractionRecord.extractor_version != EXTRACTOR_VERSION, ExtractionRecord.version_id.in_(synthetic))
+            .values(extractor_version=EXTRACTOR_VERSION)
+        ).rowcount
 
 
 def to_jsonable_attendance() -> dict[str, Any]:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
-from benchmarks.make_big_db import build  # noqa: E402
+from benchmarks.make_big_db import build, stamp_extractions  # noqa: E402
 from models.db import get_engine, session_scope  # noqa: E402
 from models.schema import Document, ItemRecord  # noqa: E402
 from pipeline.queries import DecisionFilters, case, decisions, person  # noqa: E402
@@ -188,6 +188,7 @@ def main() -> None:
         for label in over:
             print_plans(url, label)
         if not args.no_export:
+            stamp_extractions(url)
             documents, seconds, rss = export_run(url)
             print(f"{dialect:<11} {items:>8}  export --format jsonl: {documents} documents in {seconds:.1f} s = {documents / seconds:.0f} documents/s, peak RSS {rss:.0f} MB", flush=True)
 

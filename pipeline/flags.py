@@ -311,7 +311,7 @@ def _latest_reviews(session, flag_ids: list[int]) -> dict[int, tuple[str, str]]:
 
 def flags_by_version(url: str, version_ids: list[int] | None = None) -> dict[int, list[dict[str, Any]]]:
     """Open flags per current document version, for the export (a cross-document flag on each), most severe first;
-    of the given versions only (the export's chunk) when `version_ids` is given."""
+    of the given current versions only (the export's chunk) when `version_ids` is given."""
     with session_scope(url) as session:
         stmt = (
             select(Document.current_version_id, FlagRecord)
@@ -320,7 +320,8 @@ def flags_by_version(url: str, version_ids: list[int] | None = None) -> dict[int
             .where(FlagRecord.status == "open")
         )
         if version_ids is not None:
-            stmt = stmt.where(Document.current_version_id.in_(version_ids))
+            # By the documents of these versions: flag_documents is indexed by document, current_version_id is not.
+            stmt = stmt.where(FlagDocument.document_id.in_(select(DocumentVersion.document_id).where(DocumentVersion.id.in_(version_ids))))
         rows = session.execute(stmt).all()
     rank = {"error": 0, "warning": 1, "info": 2}
     # Ordered by what a flag is, never by row id: rows are written in the order checks happened to run.
