@@ -19,6 +19,7 @@ from benchmarks.make_big_db import bulk_build
 from benchmarks.query_bench import query_plans
 from models.db import session_scope
 from models.schema import Case, ItemRecord, MunicipalityRecord
+from pipeline import queries
 from pipeline.queries import DecisionFilters, case, decisions, person
 
 # The tables that grow with the number of documents; municipalities, bodies, parties and persons stay small.
@@ -112,3 +113,19 @@ def test_a_limited_page_is_the_start_of_the_whole_answer(synthetic, busiest, nam
     assert whole
     for limit in (1, 7, 60, len(whole), len(whole) + 5):
         assert decisions(synthetic, dataclasses.replace(FILTERS[name](busiest), limit=limit)) == whole[:limit]
+
+
+@pytest.mark.parametrize("probe_cost", [0, 10**9])
+@pytest.mark.parametrize("name", ["text", "text and municipality"])
+def test_both_ways_of_walking_dates_for_a_text_page_give_the_start_of_the_whole_answer(synthetic, busiest, name, probe_cost, monkeypatch):
+    """SQLite asks FTS5 item by item (cost 0) or reads the match list once (a huge cost); PostgreSQL has one way."""
+    monkeypatch.setattr(queries, "FTS_PROBE_COST", probe_cost)
+    whole = decisions(synthetic, dataclasses.replace(FILTERS[name](busiest), limit=None))
+    for limit in (1, 7, 60):
+        assert decisions(synthetic, dataclasses.replace(FILTERS[name](busiest), limit=limit)) == whole[:limit]
+    if synthetic.startswith("sqlite"):
+        walk = "CORRELATED SCALAR SUBQUERY" if probe_cost == 0 else "LIST SUBQUERY"
+        page = dataclasses.replace(FILTERS[name](busiest), limit=7)  # words common enough for a walk at this size
+        lines = plan_lines(synthetic, lambda: decisions(synthetic, page))
+        assert any(walk in line for line in lines), "\n".join(lines)
+        assert any(re.search(r"ix_items_(meeting_date|municipality_date)", line) for line in lines), "\n".join(lines)
