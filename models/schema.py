@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -372,6 +373,8 @@ class MeetingRecord(Base):
     notice_posted: Mapped[date | None] = mapped_column(Date)
     notice_removed: Mapped[date | None] = mapped_column(Date)
     span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    rule: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
 
     attendance: Mapped[list[Attendance]] = relationship(back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
@@ -397,6 +400,8 @@ class Attendance(Base):
     serving_for: Mapped[str | None] = mapped_column(String(256))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    rule: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
 
     meeting: Mapped[MeetingRecord] = relationship(back_populates="attendance", lazy="raise")
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
@@ -426,6 +431,9 @@ class ItemRecord(Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
     rule: Mapped[str] = mapped_column(String(64), default="")
+    confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
+    # How sure the case-number rule is (a value read without its label is less sure); None without a case number.
+    case_number_confidence: Mapped[float | None] = mapped_column(Float)
 
     decision: Mapped[Decision | None] = relationship(back_populates="item", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
     votes: Mapped[list[VoteRecord]] = relationship(back_populates="item", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
@@ -459,6 +467,8 @@ class VoteRecord(Base):
     abstain: Mapped[int | None] = mapped_column(Integer)
     proposition: Mapped[str | None] = mapped_column(Text)
     span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    rule: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
 
     item: Mapped[ItemRecord] = relationship(back_populates="votes", lazy="raise")
     choices: Mapped[list[VoteChoice]] = relationship(cascade="all, delete-orphan", passive_deletes=True, lazy="raise")

@@ -305,6 +305,8 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
             notice_posted=meeting.notice_posted,
             notice_removed=meeting.notice_removed,
             span=span(meeting.span),
+            rule=meeting.rule,
+            confidence=meeting.confidence,
         )
         for entry in meeting.attendance:
             entry_scope = resolver.scope_of(entry.municipality, scope)
@@ -323,6 +325,8 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
                     serving_for=entry.serving_for,
                     municipality_id=resolver.municipality(entry_scope),
                     span=span(entry.span),
+                    rule=entry.rule,
+                    confidence=entry.confidence,
                 )
             )
         session.add(record)
@@ -347,11 +351,16 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
             search_text=search.item_text(item.title, item.decisions),
             span=span(item.span),
             rule=item.rule,
+            confidence=item.confidence,
+            case_number_confidence=item.case_number.confidence if item.case_number else None,
         )
         if item.decision_kind or item.decisions or item.immediate_adjustment:
             record.decision = Decision(kind=item.decision_kind, clauses=list(item.decisions), immediate_adjustment=item.immediate_adjustment)
         for vote in item.votes:
-            vote_record = VoteRecord(yes=vote.yes, no=vote.no, abstain=vote.abstain, proposition=vote.proposition, span=span(vote.span))
+            vote_record = VoteRecord(
+                yes=vote.yes, no=vote.no, abstain=vote.abstain, proposition=vote.proposition, span=span(vote.span),
+                rule=vote.rule, confidence=vote.confidence,
+            )
             for choice, names in (("yes", vote.yes_names), ("no", vote.no_names), ("abstain", vote.abstain_names)):
                 for printed in names:
                     name, party = split_party(printed)

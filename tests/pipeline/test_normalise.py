@@ -23,6 +23,7 @@ from models.schema import (
     Person,
     SpanRecord,
     VoteChoice,
+    VoteRecord,
 )
 from pipeline.normalise import clean_name, registers_match
 from tests.pipeline.relational_helpers import count, seed_extraction, store
@@ -196,3 +197,21 @@ def test_seed_004_network_minutes_scope_people_by_their_municipality(database_ur
     with session_scope(database_url) as s:
         scopes = dict(s.execute(select(Person.name, Person.scope).where(Person.name.in_(["Anna-Karin Stillfors", "Tommy Berglund"]))).all())
     assert scopes == {"Anna-Karin Stillfors": "2084", "Tommy Berglund": "2081"}
+
+
+def test_rows_keep_how_each_record_was_found_and_how_sure_the_rule_is(database_url):
+    damaged = Item(number="12", paragraph=12, body="Kommunstyrelsen", title="Budget", rule="heading_ocr_sequence", confidence=0.6,
+                   case_number=CaseNumber(raw="2020/KS 0001", normalised="2020/KS 0001", year=2020, register="KS", serial="0001",
+                                          span=Span(1, 0, 12), rule="year_register_serial", confidence=0.7),
+                   votes=[Vote(yes=5, no=2, abstain=0, rule="roll_call", confidence=0.5)])
+    whole = Item(number="13", paragraph=13, body="Kommunstyrelsen", title="Taxor")
+    extraction = protocol(AttendanceEntry("Anna Lund", "member", "KD", rule="beslutande", confidence=0.5), items=[damaged, whole])
+    extraction.meetings[0].rule, extraction.meetings[0].confidence = "cover_labels", 0.5
+    store(database_url, "a.pdf", extraction)
+    with session_scope(database_url) as s:
+        items = s.execute(select(ItemRecord.paragraph, ItemRecord.rule, ItemRecord.confidence, ItemRecord.case_number_confidence)
+                          .order_by(ItemRecord.paragraph)).all()
+        assert items == [(12, "heading_ocr_sequence", 0.6, 0.7), (13, "", 1.0, None)]
+        assert s.execute(select(VoteRecord.rule, VoteRecord.confidence)).all() == [("roll_call", 0.5)]
+        assert s.execute(select(Attendance.rule, Attendance.confidence)).all() == [("beslutande", 0.5)]
+        assert s.execute(select(MeetingRecord.rule, MeetingRecord.confidence)).all() == [("cover_labels", 0.5)]
