@@ -36,6 +36,7 @@ test: setup
 
 bench: samples
 	$(PY) benchmarks/ingest_bench.py
+	$(PY) benchmarks/reading_bench.py
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/query_bench.py
 
@@ -43,10 +44,11 @@ bench: samples
 bench-scale: setup
 	$(PY) benchmarks/query_bench.py --items 1000000
 
-# Extraction accuracy on text, text-layer PDFs and the sample scans, then on every gold document printed in six
+# Extraction accuracy: first contact, generated protocols, ../shared/real through the whole ingest, text, text-layer
+# PDFs and the sample scans; then every gold document printed in six
 # fonts at 200 and 300 dpi and scanned (OCR cached under ~/.cache/protokoll; ACCURACY_ARGS=--quick for one font).
 accuracy: samples
-	$(PY) benchmarks/accuracy.py
+	$(PY) benchmarks/accuracy.py --real
 	$(PY) benchmarks/scan_accuracy.py $(ACCURACY_ARGS)
 
 clean:
