@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from models.db import session_scope
 from models.records import Extraction, Item
@@ -115,8 +116,10 @@ def both_databases(sqlite_url, postgres_url) -> tuple[str, str]:
 def _paragraphs(url: str, query: str) -> list[int]:
     from models.schema import ItemRecord
 
+    # Only the paragraph column: the upgrade test reads a database taken back to an older revision.
     with session_scope(url) as s:
-        return sorted(s.get(ItemRecord, i).paragraph for i in search_items(s, query))
+        ids = list(search_items(s, query))
+        return sorted(s.scalars(select(ItemRecord.paragraph).where(ItemRecord.id.in_(ids)))) if ids else []
 
 
 def test_the_same_query_finds_the_same_items_on_sqlite_and_postgresql(both_databases):
@@ -187,8 +190,9 @@ def test_the_upgrade_rewrites_stored_items_for_the_shared_search(database_url):
 
     from models import db
 
-    db.downgrade(database_url, "0006")
+    # Stored by today's code, then taken back to 0006 (the rows stay), where the text is what 0006 stored.
     store(database_url, "a.pdf", items(("Mål 2019/KS-2020", [])))
+    db.downgrade(database_url, "0006")
     with session_scope(database_url) as s:
         s.execute(sql("UPDATE items SET search_text = 'Mål 2019/KS-2020'"))
     if database_url.startswith("sqlite"):

@@ -28,13 +28,13 @@ TABLES = (("items", False), ("meetings", True), ("attendance", True), ("votes", 
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN (SQLite has it): a batch rebuild would reflect `persons` through the foreign keys, whose
+    # expression index (0008) SQLAlchemy cannot reflect and warns about on every first use of a database.
     for table, with_rule in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('confidence', sa.Float(), nullable=False, server_default=sa.text('1.0')))
-            if with_rule:
-                batch_op.add_column(sa.Column('rule', sa.String(length=64), nullable=False, server_default=''))
-    with op.batch_alter_table('items', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('case_number_confidence', sa.Float(), nullable=True))
+        op.add_column(table, sa.Column('confidence', sa.Float(), nullable=False, server_default=sa.text('1.0')))
+        if with_rule:
+            op.add_column(table, sa.Column('rule', sa.String(length=64), nullable=False, server_default=''))
+    op.add_column('items', sa.Column('case_number_confidence', sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
