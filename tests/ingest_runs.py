@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
+
+from tests.fixtures import POSTGRES_ADMIN_URL, _postgres_or_fail
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "samples" / "seeds"
 VARIANTS = REPO / "benchmarks" / "gold" / "variants"
-POSTGRES_ADMIN_URL = os.environ.get("PROTOKOLL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def build_batch(folder: Path, size: int = 30) -> list[Path]:
@@ -92,27 +92,13 @@ def prefect_api(home: Path) -> Iterator[str]:
         server.stop()
 
 
-def postgres_or_fail() -> None:
-    """Fail (CI: PROTOKOLL_REQUIRE_POSTGRES=1) or skip when the PostgreSQL server cannot be reached."""
-    try:
-        engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as e:  # noqa: BLE001
-        message = f"PostgreSQL unreachable at {POSTGRES_ADMIN_URL}: {e}"
-        if os.environ.get("PROTOKOLL_REQUIRE_POSTGRES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 @contextmanager
 def new_database(backend: str, folder: Path, name: str) -> Iterator[str]:
     """The URL of a new, empty database (no schema: the command creates it on first use)."""
     if backend == "sqlite":
         yield f"sqlite:///{folder / f'{name}.db'}"
         return
-    postgres_or_fail()
+    _postgres_or_fail()
     database = f"protokoll_test_{name}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
