@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extractors.bodies import is_body_name, normalise_body
+from extractors.patternfile import fragment
 from extractors.references import parse_date
 from extractors.text import PAGE_SEPARATOR, fold
 from models.records import PageText, Region, RegionKind
@@ -26,7 +27,7 @@ _MAX_RUNNING_CHARS = 100
 # Lines that carry the page's content even when they recur at its edges: § headings (also "§ 77 forts", "KSAU § 18"), case
 # numbers, decision openings and clauses, table rows.
 _CONTENT = re.compile(
-    r"^[ \t]*(?:(?:[a-z]{2,5}[ \t]+)?§|\d+[ \t]*§|att\b)|\b(?:dnr|diarienummer|diarienr|arendenummer|arendenr)\b|\b(?:beslut(?:ade|ar)|foreslar)\b|\t"
+    r"^[ \t]*(?:(?:[a-z]{2,5}[ \t]+)?§|\d+[ \t]*§|att\b)|\b" + fragment("case_label_word") + r"\b|\b(?:beslut(?:ade|ar)|foreslar)\b|\t"
     # the headings of a § item's parts, which can stand at the foot of page after page
     r"|^[ \t]*(?:beslut\w*|forslag till beslut|arendet|arendebeskrivning|sammanfattning|yrkande\w*|reservation\w*"
     r"|omrostning\w*|propositionsordning|protokollsanteckning\w*|jav|expedier\w*|bilag\w*)[ \t]*:?[ \t]*$"
