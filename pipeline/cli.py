@@ -146,7 +146,8 @@ def ingest(
     language: Annotated[Optional[str], typer.Option("--language", help="Tesseract language(s), e.g. swe or swe+eng.", callback=non_empty)] = None,
 ) -> None:
     """Ingest PDFs, images and text files; re-running retries only what failed or changed."""
-    missing = [str(p) for p in paths if not p.exists()]
+    # A broken link is a file the batch reports (`broken symlink: points to …`), not a typo in the command.
+    missing = [str(p) for p in paths if not p.is_symlink() and not p.exists()]
     if missing:
         err_console.print(f"[red]no such file or folder: {', '.join(missing)}[/red]")
         raise typer.Exit(ExitCode.USAGE)

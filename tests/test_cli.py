@@ -110,3 +110,14 @@ def test_summary_lists_a_protocol_with_a_hole_in_its_paragraphs_for_a_human_look
     listing = runner.invoke(app, ["summary", "--db", sqlite_url])
     assert listing.exit_code == 0, listing.output
     assert "1 document needs a human look:\n  protokoll.txt\n    § sequence has gaps: § 33\n" in listing.output
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_broken_link_named_on_the_command_line_is_reported_not_refused(tmp_path, sqlite_url):
+    (tmp_path / "gone.pdf").symlink_to(tmp_path / "moved-away.pdf")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "gone.pdf"), "--db", sqlite_url])
+    assert result.exit_code == 1, result.output
+    assert "ingested 0, unchanged 0, partial 0, failed 1" in result.output
+    assert "broken symlink: points to" in result.output
+    # a path that is not there at all is still a usage error
+    assert runner.invoke(app, ["ingest", str(tmp_path / "never-was.pdf"), "--db", sqlite_url]).exit_code == 2
