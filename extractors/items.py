@@ -318,7 +318,7 @@ def _without_case_number(text: str) -> str:
     return " ".join(text.split())
 
 
-# How many lines above its heading a case number printed on a line of its own may stand ("NKBY/528/00.02.07/2022" over
+# How many lines above its heading a case number printed on a line of its own may stand ("ABCD/417/00.03.05/2021" over
 # "191 § Anmälningsärenden"), the page header between them already blanked as noise.
 _CASE_ABOVE_LINES = 2
 

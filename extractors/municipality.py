@@ -78,7 +78,7 @@ def issuer_signals(text: str) -> list[tuple[Municipality, str, int]]:
     return signals
 
 
-# A municipality named in the running text ("… Simrishamns kommun vill köpa …", "Göteborgs Stads nämnder", "Region
+# A municipality named in the running text ("… Hörby kommun vill köpa …", "Göteborgs Stads nämnder", "Region
 # Gotland", the one region that is a municipality): counted only where no issuer signal decides, and only for a
 # municipality named several times and far more often than any other.
 _MENTION = re.compile(rf"\b{_NAME} {_SUFFIX}s?\b|\bRegion (?P<region>[A-ZÅÄÖ]\w+)\b")
