@@ -81,7 +81,7 @@ def is_continuation(line: str) -> bool:
 
 
 def cover_range(folded_text: str) -> tuple[int, int] | None:
-    """The § range a protocol cover declares ("Paragrafer 66-89")."""
+    """The § range a protocol cover declares ("Paragrafer 12-31")."""
     m = _RANGE.search(folded_text)
     return (int(m.group("a")), int(m.group("b"))) if m else None
 

@@ -307,7 +307,7 @@ def _heading_confidence(rule_id: str) -> float:
 
 
 def _without_case_number(text: str) -> str:
-    """A heading line's title without the case number right-aligned beside it ("Title   Dnr 2024/1")."""
+    """A heading line's title without the case number right-aligned beside it ("Title   Dnr 2023/7")."""
     folded = fold(text)
     for case in extract_case_numbers(text):
         start = case.span.start

@@ -33,7 +33,7 @@ LABELS: list[tuple[str, str]] = [
 ]
 _LABELS = r"(?:" + "|".join(f"(?P<l{i}>{pattern})" for i, (_, pattern) in enumerate(LABELS)) + r")(?![\w-])[ \t]*:?[ \t]*"
 _LABEL = re.compile(r"^[ \t\f]*" + _LABELS, re.M)
-# The same labels inside a line, after another label ("Underskrifter  Paragrafer 66-89").
+# The same labels inside a line, after another label ("Underskrifter  Paragrafer 12-31").
 _INNER_LABEL = re.compile(_LABELS)
 # A value that sends the reader elsewhere for the list ("Enligt särskild förteckning, sidan 2").
 REFERRAL = next(r.regex for r in load_rules("cover_labels") if r.get("kind") == "referral")
@@ -58,7 +58,7 @@ TIME_RANGE = re.compile(r"(?P<a>\d{1,2})[.:](?P<b>\d{2})(?:\s*-\s*(?P<c>\d{1,2})
 
 def _fields(text: str, folded: str) -> dict[str, list[str]]:
     """Label -> value lines (same line, else the next non-blank lines), in original spelling.  A label whose value
-    on its line opens with another label is a heading over a block ("Underskrifter  Paragrafer 66-89"): the
+    on its line opens with another label is a heading over a block ("Underskrifter  Paragrafer 12-31"): the
     value belongs to the inner label."""
     matches = list(_LABEL.finditer(folded))
     values: dict[str, list[str]] = {}

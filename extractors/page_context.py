@@ -24,7 +24,7 @@ from models.records import PageText, Region, RegionKind
 # How many non-blank lines at the top and at the bottom of a page can be header or footer.
 _EDGE_LINES = 4
 _MAX_RUNNING_CHARS = 100
-# Lines that carry the page's content even when they recur at its edges: § headings (also "§ 77 forts", "KSAU § 18"), case
+# Lines that carry the page's content even when they recur at its edges: § headings (also "§ 41 forts", "KSAU § 18"), case
 # numbers, decision openings and clauses, table rows.
 _CONTENT = re.compile(
     r"^[ \t]*(?:(?:[a-z]{2,5}[ \t]+)?§|\d+[ \t]*§|att\b)|\b" + fragment("case_label_word") + r"\b|\b(?:beslut(?:ade|ar)|foreslar)\b|\t"

@@ -29,7 +29,7 @@ def _item(number: str, title: str, case: str | None = None, decision: str = "att
     [
         ("KS § 2", "2", "heading"),
         ("KF § 14 Budget för 2025", "14", "heading"),
-        ("SPN § 66", "66", "heading"),
+        ("SBN § 23", "23", "heading"),
         ("BUN § 7", "7", "heading"),
         ("§ 7 a", "7a", "heading"),
         ("KS § 7 b Taxa för torghandel", "7b", "heading"),
@@ -47,7 +47,7 @@ def _item(number: str, title: str, case: str | None = None, decision: str = "att
         ("8214 Diarienummer 2023/55", "214", "ocr"),
         ("544", "44", "ocr"),
         ("116 8 Anmälan av delegationsbeslut", "116", "ocr"),
-        ("116 $ Anmälan av delegationsbeslut   Dnr 2024/1", "116", "ocr"),
+        ("116 $ Anmälan av delegationsbeslut   Dnr 2023/7", "116", "ocr"),
         ("KS 8 112", "112", "ocr"),
         ("KS 3 113 forts Dnr KS 2024/188", "113", "continuation"),
     ],
@@ -84,7 +84,7 @@ def test_continuation_headings_on_later_pages_are_not_new_items():
 
 
 def test_a_repeated_heading_is_the_same_item():
-    text = "§ 5\nDnr 2024/1\nBudget\nBeskrivning.\nMer.\n\f§ 5\nBeslut\natt anta budgeten.\n§ 6\nDnr 2024/2\nTaxa\nBeslut\nText.\nSlut.\n"
+    text = "§ 5\nDnr 2023/7\nBudget\nBeskrivning.\nMer.\n\f§ 5\nBeslut\natt anta budgeten.\n§ 6\nDnr 2024/2\nTaxa\nBeslut\nText.\nSlut.\n"
     assert _labels(text) == ["5", "6"]
 
 
@@ -97,13 +97,13 @@ def test_index_table_under_its_heading_never_starts_items():
 
 def test_index_table_without_heading_is_told_by_its_page_numbers():
     """Rows of '§ N title case page' a line or two apart, a title wrapped over two lines, then the real headings."""
-    rows = ("§7 Val av justerare 2024/1 3\n§8 Taxor och avgifter för upplåtelse av offentlig 2024/4 4 - 5\nplats\n"
+    rows = ("§7 Val av justerare 2023/7 3\n§8 Taxor och avgifter för upplåtelse av offentlig 2024/4 4 - 5\nplats\n"
             "§9 Meddelanden 2024/2 6\n")
-    text = "Tekniska nämnden\n" + rows + "\f" + _item("§7 Dnr 2024/1", "Val av justerare") \
+    text = "Tekniska nämnden\n" + rows + "\f" + _item("§7 Dnr 2023/7", "Val av justerare") \
         + _item("§8 Dnr 2024/4", "Taxor och avgifter") + _item("§9 Dnr 2024/2", "Meddelanden")
     items = _items(text)
     assert [(i.number, i.case_number.normalised, i.title) for i in items] == [
-        ("7", "2024/1", "Val av justerare"), ("8", "2024/4", "Taxor och avgifter"), ("9", "2024/2", "Meddelanden")]
+        ("7", "2023/7", "Val av justerare"), ("8", "2024/4", "Taxor och avgifter"), ("9", "2024/2", "Meddelanden")]
 
 
 def test_index_table_region_from_the_layout_never_starts_items():
@@ -114,8 +114,8 @@ def test_index_table_region_from_the_layout_never_starts_items():
 
 
 def test_case_number_right_aligned_on_the_heading_line():
-    (item,) = _items("Kommunstyrelsen\n\n§ 66   Översyn av reglemente   Dnr 2024/1\n\nBeslut\nKommunstyrelsen beslutar\natt anta reglementet.\n")
-    assert (item.number, item.title, item.case_number.normalised) == ("66", "Översyn av reglemente", "2024/1")
+    (item,) = _items("Kommunstyrelsen\n\n§ 66   Översyn av reglemente   Dnr 2023/7\n\nBeslut\nKommunstyrelsen beslutar\natt anta reglementet.\n")
+    assert (item.number, item.title, item.case_number.normalised) == ("66", "Översyn av reglemente", "2023/7")
 
 
 def test_number_first_headings_with_the_case_number_above():
@@ -164,7 +164,7 @@ def test_number_first_prose_out_of_sequence_is_no_heading():
 
 
 def test_an_index_listing_one_item_before_it():
-    text = "Paragrafförteckning\n§ 40 Val av justerare 2\n\n§ 40\nDnr 2024/1\nVal av justerare\n"
+    text = "Paragrafförteckning\n§ 40 Val av justerare 2\n\n§ 40\nDnr 2023/7\nVal av justerare\n"
     assert _labels(text) == ["40"]
 
 
