@@ -154,7 +154,7 @@ def extract_document(pages: list[PageText]) -> Extraction:
     dates, periods and amounts; every span in page coordinates."""
     doc = DocText.from_pages(pages)
     clean = strip_noise(doc.text)
-    sections = segment(doc, _index_spans(doc, pages))
+    sections = segment(doc, _index_spans(doc, pages), clean)
     doc_type = _refine_type(classify(doc, sections, clean), clean)
     agenda = doc_type == "agenda"
     meetings = extract_meetings(doc, sections)
@@ -170,7 +170,7 @@ def extract_document(pages: list[PageText]) -> Extraction:
     meeting_bodies = {fold(m.body): m.body for m in known if m.body}
     protocol_body = next(iter(meeting_bodies.values())) if len(meeting_bodies) == 1 else _head_body(clean, sections)
 
-    items = extract_items(doc, sections, known, protocol_body)
+    items = extract_items(doc, sections, known, protocol_body, clean)
     case_numbers = _localise(doc, unique_case_numbers(extract_case_numbers(clean)))
     for item in items:
         if item.case_number is not None:

@@ -630,12 +630,14 @@ def protocol_body_for(paragraph: int | None, meetings: list[Meeting], default: s
 
 
 def extract_items(
-    doc: DocText, sections: list[Section], meetings: list[Meeting] | None = None, protocol_body: str | None = None
+    doc: DocText, sections: list[Section], meetings: list[Meeting] | None = None, protocol_body: str | None = None,
+    clean: str | None = None,
 ) -> list[Item]:
     """One Item per § extract and per agenda item; an agenda heading with sub-items is an item of its own
     (number "4", its title, no decisions unless printed under the heading itself).  `meetings` (protocol
-    covers) and `protocol_body` (the document's one deciding body, if known) say whose protocol a § is in."""
-    clean = strip_noise(doc.text)
+    covers) and `protocol_body` (the document's one deciding body, if known) say whose protocol a § is in;
+    `clean` is `strip_noise(doc.text)` when the caller has it already."""
+    clean = strip_noise(doc.text) if clean is None else clean
     # Minutes record one body's meeting: the body named after "Minnesanteckningar" (as extractors.meetings
     # reads it) is the body of every agenda item printing that body or none.
     headings = [(m.start(), minutes_body(doc.text[m.start("rest") : m.end("rest")]))

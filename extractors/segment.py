@@ -282,11 +282,12 @@ def _paragraph_starts(lines: list[Line], clean: str, index_spans: list[tuple[int
     return [_Start(i, "paragraph_extract", heading.rule, heading.label) for i, heading in found]
 
 
-def segment(doc: DocText, index_spans: list[tuple[int, int]] | None = None) -> list[Section]:
+def segment(doc: DocText, index_spans: list[tuple[int, int]] | None = None, clean: str | None = None) -> list[Section]:
     """Typed sections covering the whole document, in order; offsets are document-level.
 
-    `index_spans` are document offsets a layout marked as § index tables (their rows never start an item)."""
-    clean = strip_noise(doc.text)
+    `index_spans` are document offsets a layout marked as § index tables (their rows never start an item);
+    `clean` is `strip_noise(doc.text)` when the caller has it already (it reads every page's edges)."""
+    clean = strip_noise(doc.text) if clean is None else clean
     lines = _lines(clean)
     starts = _paragraph_starts(lines, clean, index_spans or []) + _marker_starts(lines)
     head = fold(clean[:3000])
