@@ -50,6 +50,7 @@ from accuracy import Tally, gold_documents, score, text_pages  # noqa: E402
 from extractors.document import extract_document  # noqa: E402
 from extractors.text import fold  # noqa: E402
 from models.records import Extraction, PageText  # noqa: E402
+from samples.make_samples import wrap_to_width  # noqa: E402
 
 #: The real PDFs and their scorer, beside the checkout unless PROTOKOLL_REAL_DIR names the folder of PDFs.
 REAL = Path(os.environ.get("PROTOKOLL_REAL_DIR", ROOT.parent / "shared" / "real"))
@@ -142,18 +143,6 @@ def typeface(name: str, dpi: int) -> Typeface | None:
     return Typeface(ImageFont.truetype(str(regular), size), ImageFont.truetype(str(bold), size))
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
-    out, current = [], ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if current and font.getlength(candidate) > width:
-            out.append(current)
-            current = word
-        else:
-            current = candidate
-    return out + [current]
-
-
 @dataclass(slots=True)
 class Placed:
     """A row laid out: each cell's x offset, in pixels from the left margin."""
@@ -169,7 +158,7 @@ def lay_out(rows: list[Row], face: Typeface, width: float) -> list[Placed]:
     while i < len(rows):
         row = rows[i]
         if len(row.cells) == 1:
-            out += [Placed(Row((part,), row.bold), (0.0,)) for part in _wrap(row.cells[0], face.of(row), width)]
+            out += [Placed(Row((part,), row.bold), (0.0,)) for part in wrap_to_width(row.cells[0], face.of(row), width)]
             i += 1
             continue
         j = i
@@ -185,7 +174,7 @@ def lay_out(rows: list[Row], face: Typeface, width: float) -> list[Placed]:
         else:  # too wide to print as columns: each row as one line of its cells
             for r in table:
                 joined = "  ".join(c for c in r.cells if c)
-                out += [Placed(Row((part,)), (0.0,)) for part in _wrap(joined, face.regular, width)]
+                out += [Placed(Row((part,)), (0.0,)) for part in wrap_to_width(joined, face.regular, width)]
         i = j
     return out
 

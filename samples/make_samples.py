@@ -169,7 +169,8 @@ def printed_lines(text: str) -> list[str]:
     return out
 
 
-def _wrap_px(line: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def wrap_to_width(line: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """A line broken at spaces into rows no wider than `width` pixels in `font` (a single long word stays whole)."""
     words = line.split(" ")
     rows: list[str] = []
     current = ""
@@ -190,7 +191,7 @@ def scan_pages(text: str, font: ImageFont.FreeTypeFont) -> list[list[str]]:
     per_page = (SCAN_SIZE[1] - 2 * SCAN_MARGIN_Y) // SCAN_LEADING
     rows: list[str] = []
     for line in printed_lines(text):
-        rows.extend(_wrap_px(line, font, width) if line else [""])
+        rows.extend(wrap_to_width(line, font, width) if line else [""])
     pages: list[list[str]] = []
     for start in range(0, len(rows), per_page):
         page = rows[start : start + per_page]
