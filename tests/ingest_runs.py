@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from tests.fixtures import POSTGRES_ADMIN_URL, _postgres_or_fail
@@ -90,6 +91,14 @@ def prefect_api(home: Path) -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def api_url(tmp_path_factory) -> Iterator[str]:
+    """One Prefect API for every `protokoll` process of a test module: several temporary servers starting at once
+    on a small machine would time out, which would test Prefect rather than the database."""
+    with prefect_api(tmp_path_factory.mktemp("prefect-api")) as url:
+        yield url
 
 
 @contextmanager

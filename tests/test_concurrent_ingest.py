@@ -10,18 +10,10 @@ from sqlalchemy import func, select
 
 from models.db import session_scope
 from models.schema import Case, CaseAlias, Document, DocumentVersion, Person
-from tests.ingest_runs import build_batch, cli_env, new_database, prefect_api, run_cli, snapshot, start_cli
+from tests.ingest_runs import api_url, build_batch, cli_env, new_database, run_cli, snapshot, start_cli  # noqa: F401
 
 BATCH = 16
 PROCESSES = 3
-
-
-@pytest.fixture(scope="module")
-def api_url(tmp_path_factory) -> str:
-    # One API for every process: three temporary servers starting at once on a small machine would time
-    # out, which would test Prefect rather than the database.
-    with prefect_api(tmp_path_factory.mktemp("prefect-api")) as url:
-        yield url
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

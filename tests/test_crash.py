@@ -17,8 +17,8 @@ from tests.ingest_runs import (
     build_batch,
     cli_env,
     kill_when,
+    api_url,  # noqa: F401 - a fixture
     new_database,
-    prefect_api,
     run_cli,
     scalar,
     snapshot,
@@ -26,12 +26,6 @@ from tests.ingest_runs import (
 )
 
 BATCH = 30
-
-
-@pytest.fixture(scope="module")
-def api_url(tmp_path_factory) -> str:
-    with prefect_api(tmp_path_factory.mktemp("prefect-api")) as url:
-        yield url
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
