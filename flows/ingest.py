@@ -14,6 +14,7 @@ and returns what is done.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import signal
@@ -292,7 +293,9 @@ def _stored(future: PrefectFuture, path: str, settings: Settings, batch: _Batch)
     """Record the outcome of a store task; one cancelled by a stop never ran, and stored nothing."""
     try:
         batch.done(_result_or_failure(future, path, settings))
-    except CancelledError:
+    except (CancelledError, asyncio.CancelledError):
+        # The thread pool cancels with its own CancelledError; Prefect's task engine raises asyncio's, which is
+        # neither the same class nor an Exception.
         pass
 
 
