@@ -4,7 +4,7 @@
 
 Gold lives in `benchmarks/gold/*.json` (the seed documents) and `benchmarks/gold/variants/*.json` (documents
 written for the benchmark, the .txt beside each). Scans are OCRed with the pipeline's own loader
-(`pipeline.load.prepare` + `ocr_page`) and scored against the gold restricted to what their pages contain,
+(`pipeline.intake.load.prepare` + `ocr_page`) and scored against the gold restricted to what their pages contain,
 next to the same pages given as text (their `.gt/` transcription), so the OCR loss is the difference.
 Always exits 0: the table is the result.
 """
@@ -226,7 +226,7 @@ def restrict(gold: dict, page_text: str) -> dict:
 
 def text_layer_pages(pdf: Path) -> list[PageText]:
     """A text-layer PDF's pages as the pipeline reads them (pages without a usable layer are left out)."""
-    from pipeline.load import prepare
+    from pipeline.intake.load import prepare
     from pipeline.settings import Settings
 
     return prepare(pdf, Settings()).pages
@@ -236,7 +236,7 @@ def ocr_pages(pdf: Path, cache: Path | None) -> list[PageText] | None:
     """OCR every page of a scanned PDF with the pipeline's loader; cached by file hash and page."""
     if not shutil.which("tesseract"):
         return None
-    from pipeline.load import ocr_page, prepare
+    from pipeline.intake.load import ocr_page, prepare
     from pipeline.settings import Settings
 
     settings = Settings.from_env()

@@ -32,7 +32,7 @@ from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from pipeline.errors import ProtokollError  # noqa: E402
-from pipeline.ocr import ocr_image, render_pdf_page  # noqa: E402
+from pipeline.intake.ocr import ocr_image, render_pdf_page  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples" / "generated"

@@ -33,9 +33,10 @@ from extractors.document import extract_document  # noqa: E402
 from models import municipalities  # noqa: E402
 from models.db import get_engine, session_scope, upgrade  # noqa: E402
 from models.paths import path_key  # noqa: E402
-from models.records import EXTRACTOR_VERSION, Extraction, PageMethod, PageText  # noqa: E402
+from extractors.version import EXTRACTOR_VERSION  # noqa: E402
+from models.records import Extraction, PageMethod, PageText  # noqa: E402
 from models.schema import Base, Body, Case, Document, DocumentVersion, ExtractionRecord, ItemRecord, MunicipalityRecord, Party, Person, utcnow  # noqa: E402
-from pipeline.normalise import name_key, store_records  # noqa: E402
+from pipeline.store.rows import name_key, store_records  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "samples" / "seeds"
 
@@ -144,8 +145,8 @@ class ItemTemplate:
 
 
 def item_templates() -> list[ItemTemplate]:
-    from pipeline.extract import to_jsonable
-    from pipeline.search import item_text, stemmed_text
+    from models.codec import to_jsonable
+    from models.search_words import item_text, stemmed_text
 
     found = []
     for prefix in ("001", "004"):
@@ -314,7 +315,7 @@ def stamp_extractions(url: str) -> int:
 
 def to_jsonable_attendance() -> dict[str, Any]:
     """The exported shape of an attendance entry, from a seed (values replaced per person)."""
-    from pipeline.extract import to_jsonable
+    from models.codec import to_jsonable
 
     meeting = next(m for m in seed("004").meetings if m.attendance)
     return to_jsonable(meeting.attendance[0])

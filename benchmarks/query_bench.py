@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 from benchmarks.make_big_db import build, stamp_extractions  # noqa: E402
 from models.db import get_engine, session_scope  # noqa: E402
 from models.schema import Document, ItemRecord  # noqa: E402
-from pipeline.queries import DecisionFilters, case, decisions, person  # noqa: E402
+from pipeline.research.queries import DecisionFilters, case, decisions, person  # noqa: E402
 
 TARGET_MS = 100.0
 # A researcher's page of results: `--text finansiering` matches a tenth of a national database, and

@@ -1,5 +1,5 @@
 """Cost per page of reading a PDF's text layer: pdfplumber's extract_text, pypdfium2's plain text, and the
-layout reading load_pdf uses (pypdfium2 characters through pipeline.layout, running headers included).
+layout reading load_pdf uses (pypdfium2 characters through pipeline.intake.layout, running headers included).
 
 The same pages are read by each reader in one run, the readers taking turns per round so a busy machine
 slows them alike.  Prints milliseconds per page (median over rounds) and pages per second for the sample
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 import pdfplumber  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
 
-from pipeline.load import load_pdf  # noqa: E402
+from pipeline.intake.load import load_pdf  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "generated" / "pdf"

@@ -6,7 +6,7 @@ Every gold document of benchmarks/accuracy.py (benchmarks/gold and benchmarks/go
 pages in serif, sans and condensed fonts (DejaVu Serif/Sans/Sans Condensed, Liberation Serif/Sans/Sans
 Narrow) at 200 and 300 dpi, and each page is made to look scanned: a skew of 0.3-1.5 degrees either way,
 blur, sensor noise and specks, grey paper and toner, JPEG compression. The pages become an image-only PDF
-that is read the way `protokoll ingest` reads one (`pipeline.load.prepare`, then `ocr_page` per page: the
+that is read the way `protokoll ingest` reads one (`pipeline.intake.load.prepare`, then `ocr_page` per page: the
 embedded scan, orientation and skew, Tesseract, page text), then extracted and scored with accuracy.py's
 scoring against the same gold as the text. Where ../shared/real exists its PDFs are rasterised (pypdfium2,
 200 and 300 dpi), degraded the same way and scored with ../shared/tools/score_real.py beside their own
@@ -357,7 +357,7 @@ LANGUAGE: list[str | None] = [None]
 
 def read_pdf(pdf: Path, jobs: int) -> list[PageText]:
     """A PDF's pages as `protokoll ingest` reads them: text layer where usable, OCR for the rest."""
-    from pipeline.load import ocr_page, prepare
+    from pipeline.intake.load import ocr_page, prepare
     from pipeline.settings import Settings
 
     settings = Settings().with_(workers=jobs, ocr_language=LANGUAGE[0])
@@ -432,8 +432,8 @@ def figures(ex: Extraction, gold: dict, name: str) -> tuple[Figures, list[str]]:
 
 def real_scores(documents: list[tuple[str, list[PageText]]], golds: list[Path]) -> dict[str, str]:
     """score_real.py's line per document, and its PDFSCORE line under 'TOTAL', for these readings."""
-    from pipeline.export import document_object
-    from pipeline.extract import to_jsonable
+    from pipeline.research.export import document_object
+    from models.codec import to_jsonable
 
     with tempfile.TemporaryDirectory(prefix="protokoll-real-") as tmp:
         export = Path(tmp) / "export.jsonl"

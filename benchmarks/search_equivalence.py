@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from models.db import upgrade
-from pipeline.queries import DecisionFilters, decisions
+from pipeline.research.queries import DecisionFilters, decisions
 from tests.pipeline.relational_helpers import seed_extraction, store
 
 QUERIES = (

@@ -115,32 +115,10 @@ def same_body(a: str | None, b: str | None) -> bool:
     return full.startswith(short + " ") and bool(rest) and rest[0] in _QUALIFIERS and named
 
 
-# Minutes headings: "Minnesanteckningar Socialchefsnätverket i Dalarna", "Minnesanteckningar från mötet med RSS".
-MINUTES_HEADING = re.compile(r"^[ \t]*minnesanteckningar\b[ \t]*(?P<rest>[^\n]*)", re.M)
-_COMPACT_DATE = re.compile(r"(?<!\S)\d{6}(?!\S)")
-_MINUTES_LEAD = re.compile(r"^(?:fran|for|vid)\s+(?:motet?\s+(?:i|med)\s+)?")
-
-
-def minutes_body(rest: str) -> str | None:
-    """The body whose minutes these are: the words after "Minnesanteckningar", without a leading "från mötet
-    med" or a date.  Minutes record one body's meeting, so this name is both the meeting's body and the body
-    of every agenda item that prints the same body or none (see `body_for_minutes_item`)."""
-    from extractors.dates import extract_dates  # local: dates is a heavier module than this one
-
-    text = rest.strip()
-    lead = _MINUTES_LEAD.match(fold(text))
-    if lead:
-        text = text[lead.end() :]
-    for fact in extract_dates(text):
-        text = text.replace(fact.text, " ")
-    text = _COMPACT_DATE.sub(" ", text)  # "Minnesanteckningar 250912": yymmdd, which needs context to parse
-    text = " ".join(text.split()).strip(" ,-–:")
-    return text or None
-
-
 def body_for_minutes_item(printed: str | None, heading: str | None) -> str | None:
-    """An agenda item's body: the minutes' body when the item prints none or prints the same body in short
-    form ("Socialchefsnätverket beslutade" under "Minnesanteckningar Socialchefsnätverket i Dalarna")."""
+    """An agenda item's body: the minutes' body (`extractors.minutes.minutes_body`) when the item prints none or
+    prints the same body in short form ("Socialchefsnätverket beslutade" under "Minnesanteckningar
+    Socialchefsnätverket i Dalarna")."""
     if heading and (printed is None or same_body(printed, heading)):
         return heading
     return printed

@@ -7,6 +7,7 @@ dates (2019-04-29), phone numbers and statute references (SOU 2008:18) never mat
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 from extractors.patternfile import load_rules
 from extractors.text import fold
@@ -103,3 +104,60 @@ def unique_case_numbers(cases: list[CaseNumber]) -> list[CaseNumber]:
             seen.add(case.normalised)
             out.append(case)
     return out
+
+
+# The label put before a value read as a normal form, so that the forms a label must introduce ("123/2019") parse.
+_NORMAL_FORM_LABEL = "Dnr "
+_TRAILING = ". \t\n"
+
+
+def _whole(text: str) -> CaseNumber | None:
+    """The one case number that is all of `text` (but a trailing full stop), else None."""
+    found = extract_case_numbers(text)
+    if len(found) != 1 or found[0].span.start != 0 or found[0].span.end != len(text.rstrip(_TRAILING)):
+        return None
+    return found[0]
+
+
+def parse_case_number(text: str) -> CaseNumber | None:
+    """The case number `text` is, read by the one grammar (patterns/case_numbers.jsonl): a printed value, labelled or
+    not ("Dnr KS 2019/123", "KS/2019:123"), or the normal form `CaseNumber.normalised` holds ("KS 2019/123",
+    "2019/KS 0222 12", "123/2019", "18/00295", "2023/7"), which parses back to the same normal form, year, register and
+    serial.  None when `text` is not exactly one case number.  Offsets are local to the stripped text (page 0); a form
+    that needs a label reads as if it had one (confidence 1.0)."""
+    value = text.strip()
+    if not value:
+        return None
+    case = _whole(value)
+    if case is None:
+        labelled = _whole(_NORMAL_FORM_LABEL + value)
+        if labelled is None:
+            return None
+        raw = value.rstrip(_TRAILING)
+        case = replace(labelled, raw=raw, span=Span(page=0, start=0, end=len(raw)))
+    return case
+
+
+@dataclass(frozen=True, slots=True)
+class CaseKey:
+    """A case number reduced to what survives OCR and the ways of printing it: the year, the register code folded
+    without spaces ("" for a form without one), the serial as a number (leading zeros dropped)."""
+
+    year: int
+    register: str
+    serial: int
+
+
+def case_key(case: CaseNumber) -> CaseKey | None:
+    """The key two printings of one case share ("2021/ÖFN 0077 100" and "2021/OFN 77", "KS 2020/145" and
+    "KS/2020:145").  A case number without its parts (one kept as text only) is first read from its normal form, else
+    its raw text, by `parse_case_number`; None when it has no year (a bare serial) or cannot be read."""
+    if not (case.year and case.serial):
+        parsed = next((p for t in (case.normalised, case.raw) if t and (p := parse_case_number(t))), None)
+        if parsed is None or not (parsed.year and parsed.serial):
+            return None
+        case = parsed
+    serial = case.serial.strip()
+    if not serial.isdigit():
+        return None
+    return CaseKey(case.year, fold(case.register or "").replace(" ", ""), int(serial))

@@ -15,16 +15,16 @@ forms, just after).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Callable
 
 import dateparser
 
-from extractors.patternfile import fragment
+from extractors.patternfile import fragment, load_rules
 from extractors.text import DocText, fold
-from models.records import DateFact, Section, Span
+from models.records import DateFact, Meeting, Section, Span
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,
@@ -33,11 +33,8 @@ MONTHS = {
     "december": 12, "dec": 12,
 }
 _FULL_MONTHS = frozenset(name for name in MONTHS if len(name) > 4 or name in ("mars", "maj", "juni", "juli"))
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_WEEKDAY = r"(?:mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)(?:en)?"
-_CLOCK = r"(?:,?\s*(?:kl\.?|klockan)\s*(?P<clock>\d{1,2}(?:[.:]\d{2})?)|[ :T](?P<hhmm>\d{1,2}[.:]\d{2})(?![\d.:]))"
-# Word boundaries keep "den" inside "perioden 1 januari" out of the date.
-_LEAD = rf"(?:\b(?P<weekday>{_WEEKDAY})\s+)?(?:\b(?P<den>den)\s+)?"
+# The forms and role rules are data: `patterns/dates.jsonl` (its "month" fragment lists the names of MONTHS).
+_RULES = load_rules("dates")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,81 +106,23 @@ def _compact(m: re.Match[str], doc: date | None, _year: int | None) -> date | No
     return value
 
 
-# Words (folded) that make a six-digit token a date: "inför mötet 250912", "minnesanteckningar 250912".
-_COMPACT_CONTEXT = (
-    r"(?:mote|motet|motets|moten|sammantrade|sammantradet|minnesanteckningar|minnesanteckningarna|"
-    r"protokoll|protokollet|beslutade|beslutades|beslut|den|datum|infor|fran|per|daterad|daterat|"
-    r"dagordning|traff|traffen)"
-)
-
-DATE_RULES: list[DateRule] = [
-    DateRule(
-        "iso",
-        re.compile(rf"(?P<date>{_LEAD}(?<![\d/-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-]){_CLOCK}?)"),
-        _iso,
-    ),
-    DateRule(
-        "long",
-        re.compile(
-            rf"(?P<date>{_LEAD}(?<![\d/,.])(?P<d>[0-3]?\d)(?::[ae])?\s+(?P<month>{_MONTH})\.?\s+(?P<y>(?:19|20)\d\d)(?!\d){_CLOCK}?)"
-        ),
-        _long,
-    ),
-    DateRule(
-        "long_yearless",
-        re.compile(
-            rf"(?P<date>{_LEAD}(?<![\d/,.])(?P<d>[0-3]?\d)(?::[ae])?\s+(?P<month>{_MONTH})\b\.?(?!\s*(?:19|20)\d\d){_CLOCK}?)"
-        ),
-        _long_yearless,
-    ),
-    DateRule(
-        "slash",
-        re.compile(
-            rf"(?P<date>{_LEAD}(?<![\d/.,-])(?P<d>[0-3]?\d)/(?P<m>1[0-2]|0?[1-9])(?![\d/])(?:[ -](?P<y>(?:19|20)\d\d)(?!\d))?{_CLOCK}?)"
-        ),
-        _slash,
-    ),
-    DateRule(
-        "compact",
-        re.compile(
-            rf"\b{_COMPACT_CONTEXT}\s+(?P<date>(?:(?P<den>den)\s+)?(?<![\d/.,:-])(?P<yy>\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?![\d/,:-]|\.\d))"
-        ),
-        _compact,
-    ),
-]
+# How each date form of patterns/dates.jsonl (its "build") turns a match into a date.
+_BUILDERS = {"iso": _iso, "long": _long, "long_yearless": _long_yearless, "slash": _slash, "compact": _compact}
+# Date forms (patterns/dates.jsonl, kind "form"), in priority order: an earlier form's match wins the text it covers.
+DATE_RULES: list[DateRule] = [DateRule(r.id, r.regex, _BUILDERS[r.get("build")]) for r in _RULES if r.get("kind") == "form"]
 
 
-# Role rules: (role, rule id, pattern that must match at the END of the folded text before the date).
-# The first matching rule wins (list order is priority): "beslutade vid sitt möte den" is a decision, not an event.
+# Role rules: (role, rule id, pattern that must match at the END of the folded text before the date), from
+# patterns/dates.jsonl (kind "role_before").  The first matching rule wins (file order is priority): "beslutade vid
+# sitt möte den" is a decision, not an event.
 ROLE_BEFORE: list[tuple[str, str, re.Pattern[str]]] = [
-    ("notice_posted", "role.notice_posted", re.compile(r"anslag\w*\s+(?:satts|sattes|sattas)\s+upp[\s:]*$|anslaget\s+uppsatt\w*[\s:]*$|anslagsdatum[\s:]*$")),
-    ("notice_removed", "role.notice_removed", re.compile(r"(?:tas|togs)\s+(?:ned|ner)[\s:]*$|nedtagning\w*[\s:]*$|anslaget\s+(?:nedtaget|upphor)[\s:]*$")),
-    ("adjusted", "role.adjusted", re.compile(r"justering\w*\s+plats\s+och\s+tid\b[^\n]{0,60}$|justering\w*\s+(?:tid|datum|den)?[\s:]*$|justerat\s+(?:den\s+)?$|justeras\s+(?:den\s+)?$"
-                                                r"|justera\w*\s+protokollet\s+(?:den\s+)?$")),
-    ("meeting", "role.meeting", re.compile(r"sammantradesdatum[\s:]*$|motesdatum[\s:]*$|sammantradet\s+(?:den\s+)?$")),
-    # A cover's time label: "Plats och tid: Stadshuset, 2023-03-14 kl. 08.30", "Tid  Onsdagen den 7 februari 2024".
-    ("meeting", "role.cover_time", re.compile(
-        r"(?:^|\n)[ \t]*(?:plats\s+och\s+tid|tid\s+och\s+plats|datum\s+och\s+tid|sammantradestid)\b[^\n]{0,60}$"
-        r"|(?:^|\n)[ \t]*tid[ \t]*(?::|\t|[ ]{2,})[^\n]{0,40}$")),
-    # A leading "den" belongs to the date's own text, so "svara före den 14 mars" ends "svara före " here.
-    ("deadline", "role.deadline", re.compile(r"senast(?:\s+den)?[\s*:]*$|sista\s+(?:svars)?dag\w*[^\n.]{0,30}$|svarsdatum[\s:]*$"
-                                              r"|svar\w*\s+(?:ska|skall|bor)\s+[^\n.]{0,60}(?:senast|fore|innan)\s+(?:den\s+)?$|(?:fore|innan)\s+den\s*$"
-                                              r"|(?:svar\w*|yttrande\w*|remissvar\w*|inkomm\w*|inkomma|lamna\w*|skicka\w*)\b[^\n.]{0,40}\b(?:fore|innan)\s+(?:den\s+)?$"
-                                              r"|svar\w*\s+(?:onskas|emotses|efterfragas)[\s:]*$|(?:remiss|svars)tid\w*\s+(?:gar|loper)\s+ut\s+(?:den\s+)?$")),
-    ("decision", "role.decision", re.compile(r"beslut\w*\s+(?:vid|pa|i)\s+(?:sitt\s+)?(?:sammantrade|mote)\w*\s+(?:den\s+)?$|(?:vid|pa)\s+(?:sitt\s+)?sammantrade\w*\s+(?:den\s+)?$|protokoll\w*\s+(?:fran\s+)?(?:den\s+)?$|behandl\w*\s+(?:arendet|fragan)\s+(?:den\s+)?$|beslutade\s+(?:den\s+)?$|beslutades\s+(?:den\s+)?$"
-                                              r"|meddelande\s+fran\s+(?:\w+[ \t]+){1,3}(?:den\s+)?$")),
-    ("event", "role.event", re.compile(r"(?:mote|motet|motes|minnesanteckningar|minnesanteckningarna|traff|traffen|konferens\w*|planeras\s+till|ager\s+rum|genomfors|genomfordes|infor\s+motet"
-                                       r"|\bsammantrade\b|\bnasta\b|\bsker\b|\bavstamning\w*)[^\n.]{0,25}(?:den\s+)?$")),
-    ("document", "role.document", re.compile(r"(?:^|\n)[ \t]*(?:daterad|daterat|skickat|skickad|datum\s+for\s+skrivelse)[\s:]*$")),
+    (r.get("role"), r.id, r.regex) for r in _RULES if r.get("kind") == "role_before"
 ]
 
-# Role rules on the words just AFTER the date, tried when no rule before it fired:
+# Role rules on the words just AFTER the date (kind "role_after"), tried when no rule before it fired:
 # "Styrelsen har den 14 december 2022 rekommenderat …", "Nämnden har 2023-04-19 § 45 beslutat …".
 ROLE_AFTER: list[tuple[str, str, re.Pattern[str]]] = [
-    ("decision", "role.decision_after", re.compile(
-        r"\A[ \t,]*(?:§\s*\d+[ \t,]*)?(?:beslutat|beslutade|rekommenderat|rekommenderade|antagit|antog|faststallt|faststallde)\b")),
-    # "Kommunstyrelsens arbetsutskott 2023-02-14 § 31", "Kommunfullmäktige 2021-11-22, § 145": a protocol's date.
-    ("decision", "role.paragraph_after", re.compile(r"\A[ \t]*,?[ \t]*§[ \t]*\d+")),
+    (r.get("role"), r.id, r.regex) for r in _RULES if r.get("kind") == "role_after"
 ]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -442,13 +381,12 @@ def _letterhead_dates(text: str) -> list[date]:
     ]
 
 
-def document_date(doc: DocText, sections: list[Section]) -> date | None:
-    """The date a document speaks from: its latest protocol-cover meeting; else the latest letterhead date
-    (the heads of its letters, minutes and reports, and dates beside a letterhead's reference), so a bundle
-    of letters speaks from its newest letter."""
-    from extractors.meetings import extract_meetings  # local: meetings uses this module
-
-    meeting_dates = [m.date for m in extract_meetings(doc, sections) if m.date]
+def document_date(doc: DocText, sections: list[Section], meetings: Sequence[Meeting]) -> date | None:
+    """The date a document speaks from: its latest protocol-cover meeting (`meetings`, as
+    `extractors.meetings.extract_meetings` found them); else the latest letterhead date (the heads of its letters,
+    minutes and reports, and dates beside a letterhead's reference), so a bundle of letters speaks from its newest
+    letter."""
+    meeting_dates = [m.date for m in meetings if m.date]
     if meeting_dates:
         return max(meeting_dates)
     found = _letterhead_dates(doc.text)

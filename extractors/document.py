@@ -21,6 +21,7 @@ from extractors.periods import extract_periods
 from extractors.references import parse_date
 from extractors.segment import classify, segment, strip_noise
 from extractors.text import DocText, fold
+from extractors.version import EXTRACTOR_VERSION
 from models.records import Extraction, Item, Meeting, PageText, RegionKind, Span
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,9 @@ def extract_document(pages: list[PageText]) -> Extraction:
     sections = segment(doc, _index_spans(doc, pages), clean)
     doc_type = _refine_type(classify(doc, sections, clean), clean)
     agenda = doc_type == "agenda"
-    meetings = extract_meetings(doc, sections)
+    # Extracted once: the document's date is read from the same meetings (a called meeting does not date it).
+    extracted = extract_meetings(doc, sections)
+    meetings = extracted
     if agenda and not meetings:
         # A kallelse's head describes the meeting it calls: body, time, place, chair and secretary.
         meetings = [called_meeting(doc, sections)]
@@ -176,9 +179,9 @@ def extract_document(pages: list[PageText]) -> Extraction:
         if item.case_number is not None:
             item.case_number.span = _page_span(doc, item.case_number.span)
 
-    extraction = Extraction(doc_type=doc_type, sections=sections, items=items, case_numbers=case_numbers, meetings=meetings)
+    extraction = Extraction(doc_type=doc_type, sections=sections, items=items, case_numbers=case_numbers, meetings=meetings, extractor_version=EXTRACTOR_VERSION)
 
-    extraction.date = document_date(doc, sections) or _minutes_date(doc, sections)
+    extraction.date = document_date(doc, sections, extracted) or _minutes_date(doc, sections)
     extraction.dates = _localise(doc, extract_dates(clean, 0, extraction.date))
     extraction.periods = _localise(doc, extract_periods(clean, 0))
     extraction.amounts = _localise(doc, extract_amounts(clean, 0))

@@ -6,16 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.bodies import (
-    MINUTES_HEADING,
-    body_for_minutes_item,
-    is_body_name,
-    minutes_body,
-    normalise_body,
-    same_body,
-)
+from extractors.bodies import body_for_minutes_item, is_body_name, normalise_body, same_body
 from extractors.case_numbers import extract_case_numbers
 from extractors.headings import is_continuation, match_heading
+from extractors.minutes import MINUTES_HEADING, minutes_body
 from extractors.patternfile import fragment, load_rules
 from extractors.references import extract_references
 from extractors.segment import strip_noise
@@ -86,12 +80,7 @@ _PROPOSES = re.compile(
     r"(?:\s+(?:att\s+)?besluta[rs]?\b\s*|\s+(?=att\b))(?P<rest>.*)$"
 )
 _PLAIN_DECISION = re.compile(r"^(?:beslut|forslag till beslut|beslutsforslag)\s*:?$")
-_STOP = re.compile(
-    r"^(?:beskrivning av arendet|arendebeskrivning|arendet|sammanfattning(?: av arendet)?|bakgrund|yrkanden?"
-    r"|propositionsordning|omrostning(?:sresultat)?|reservation(?:er)?|protokollsanteckning(?:ar)?|jav"
-    r"|bilagor?|beslutsunderlag|handlingar|forvaltningens bedomning|motivering|skal for beslut(?:et)?|beslutsgang"
-    r"|sarskilt yttrande|sarskilda yttranden)\s*:?$"
-)
+_STOP = re.compile(r"^" + fragment("part_heading") + r"\s*:?$")
 # "Beslutet skickas till", "Expedieras till", and the abbreviation "Exp:" / "Exp. till:" (only with its colon, a
 # bare "Exp" being too short to trust); "Expedierat" is the past form some registrars stamp.
 _DISTRIBUTION = re.compile(

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 
 from extractors.attendance import HEADING_LABEL, PERSON, extract_attendance, inline_heading
-from extractors.bodies import MINUTES_HEADING, is_body_name, minutes_body, normalise_body
+from extractors.bodies import is_body_name, normalise_body
 from extractors.dates import extract_dates
+from extractors.minutes import MINUTES_HEADING, minutes_body
 from extractors.patternfile import load_rules
 from extractors.text import DocText, fold
 from models.municipalities import registry

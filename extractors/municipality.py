@@ -11,30 +11,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from extractors.patternfile import load_rules
 from models.municipalities import Municipality, registry
 
-_NAME = r"(?P<name>[A-ZÅÄÖÉ][\w]+(?:[ -][A-ZÅÄÖÉ][\w]+)?)"
-# "Tyresö kommun", "Stockholms stad", "Göteborgs Stad" (the city's own spelling): the name may be genitive.
-_SUFFIX = r"(?:[Kk]ommun|[Ss]tad)"
-
-# (rule id, pattern on the original text, weight).  Patterns are data; each signal records its rule.
+_RULES = load_rules("issuers")
+# (rule id, pattern on the original text, weight), from patterns/issuers.jsonl (kind "issuer").  Each signal records
+# its rule.
 ISSUER_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
-    ("letterhead", re.compile(rf"^[ \t]*{_NAME} {_SUFFIX}s?(?:[ \t]*$|[ ]{{2,}}\S)", re.M), 3),
-    # Capitals, the line ending there, at a layout gap ("SUNDSVALLS KOMMUN      TJÄNSTESKRIVELSE") or in a unit
-    # name ("SUNDSVALLS KOMMUNS SOCIALFÖRVALTNING", "SUNDSVALLS KOMMUN Socialtjänsten").
-    ("letterhead_caps", re.compile(
-        r"^[ \t]*(?P<name>[A-ZÅÄÖÉ][A-ZÅÄÖÉ-]+(?: [A-ZÅÄÖÉ-]+)?) (?:KOMMUN|STAD)S?"
-        r"(?:[ \t]*$|[ ]{2,}\S|[ ](?:[A-ZÅÄÖ]+FÖRVALTNING|[A-ZÅÄÖ]+KONTOR|KOMMUNSTYRELSE|SOCIALTJÄNST)\w*[ \t]*$"
-        r"|[ ](?:[A-ZÅÄÖ][a-zåäö]+förvaltning|[A-ZÅÄÖ][a-zåäö]+kontor|Kommunstyrelse|Socialtjänst)\w*[ \t]*$)", re.M), 3),
-    ("letterhead_unit", re.compile(rf"^[ \t]*{_NAME} {_SUFFIX}s? (?:[a-zåäö]+förvaltning|[a-zåäö]+kontor|kommunstyrelse|socialtjänst)\w*", re.M), 3),
-    ("body_of", re.compile(rf"\b(?:Kommunfullmäktige|Kommunstyrelsen|[A-ZÅÄÖ]\w*nämnden|Kommunledningsutskottet) i {_NAME}(?: {_SUFFIX})?\b"), 3),
-    (
-        "decision_subject",
-        re.compile(
-            rf"(?:^|[\n.:]\s*|\d\.\s*|att\s+){_NAME} {_SUFFIX} (?:medverkar|beslutar|beslutade|antar|ställer sig|godkänner|avstår|tillstyrker|avstyrker|deltar|ansluter)\b"
-        ),
-        2,
-    ),
+    (r.id, r.regex, r.get("weight")) for r in _RULES if r.get("kind") == "issuer"
 ]
 
 _TABLE_LINE = re.compile(r"\t|\|")
@@ -79,9 +63,9 @@ def issuer_signals(text: str) -> list[tuple[Municipality, str, int]]:
 
 
 # A municipality named in the running text ("… Hörby kommun vill köpa …", "Göteborgs Stads nämnder", "Region
-# Gotland", the one region that is a municipality): counted only where no issuer signal decides, and only for a
-# municipality named several times and far more often than any other.
-_MENTION = re.compile(rf"\b{_NAME} {_SUFFIX}s?\b|\bRegion (?P<region>[A-ZÅÄÖ]\w+)\b")
+# Gotland", the one region that is a municipality; patterns/issuers.jsonl, kind "mention"): counted only where no
+# issuer signal decides, and only for a municipality named several times and far more often than any other.
+_MENTION = next(r.regex for r in _RULES if r.get("kind") == "mention")
 _MIN_MENTIONS = 3
 
 

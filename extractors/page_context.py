@@ -28,9 +28,9 @@ _MAX_RUNNING_CHARS = 100
 # numbers, decision openings and clauses, table rows.
 _CONTENT = re.compile(
     r"^[ \t]*(?:(?:[a-z]{2,5}[ \t]+)?§|\d+[ \t]*§|att\b)|\b" + fragment("case_label_word") + r"\b|\b(?:beslut(?:ade|ar)|foreslar)\b|\t"
-    # the headings of a § item's parts, which can stand at the foot of page after page
-    r"|^[ \t]*(?:beslut\w*|forslag till beslut|arendet|arendebeskrivning|sammanfattning|yrkande\w*|reservation\w*"
-    r"|omrostning\w*|propositionsordning|protokollsanteckning\w*|jav|expedier\w*|bilag\w*)[ \t]*:?[ \t]*$"
+    # the headings of a § item's parts (labels.jsonl "part_heading") and its decision and distribution openings,
+    # which can stand at the foot of page after page
+    r"|^[ \t]*(?:" + fragment("part_heading") + r"|beslut\w*|forslag till beslut|expedier\w*)[ \t]*:?[ \t]*$"
 )
 # A printed page counter: "Sida 3 av 12", "3 (14)", "3 av 12", "Sida 3", "- 3 -", a bare "3".
 _COUNTER = re.compile(

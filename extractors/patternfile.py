@@ -3,7 +3,9 @@
 Each line is one JSON object with at least `id` and `pattern` (a regex matched
 against `fold(text)`).  A line with `"fragment": true` defines a named piece
 that other patterns reuse as `{name}`.  Every record produced by a pattern
-carries its `id` as the rule that fired.
+carries its `id` as the rule that fired.  Patterns compile with re.MULTILINE unless their line says
+`"multiline": false` (`^`/`$` then mean the start/end of the text searched); a line with `"folded": false` is
+matched against the original text, not its fold (its examples are tested so).
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ class Rule:
 
     def get(self, key: str, default=None):
         return self.data.get(key, default)
+
+
+def regex_flags(row: dict) -> int:
+    """The flags a pattern line compiles with: re.MULTILINE unless it says `"multiline": false`."""
+    return re.MULTILINE if row.get("multiline", True) else 0
 
 
 def read_lines(name: str) -> list[tuple[int, dict]]:
@@ -92,7 +99,7 @@ def load_rules(name: str) -> tuple[Rule, ...]:
         seen.add(row["id"])
         source = _expand(row["pattern"], fragments)
         try:
-            regex = re.compile(source, re.MULTILINE)
+            regex = re.compile(source, regex_flags(row))
         except re.error as e:
             raise PatternFileError(f"{path.name}:{number}: bad regex in {row['id']!r} ({e})") from e
         missing = set(row.get("groups", [])) - set(regex.groupindex)

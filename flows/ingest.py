@@ -1,4 +1,4 @@
-"""The ingest flow: orchestration only. The work lives in pipeline.ingest and pipeline.extract.
+"""The ingest flow: orchestration only. The work lives in pipeline.steps.
 
 A task per document (hash, text layer), a task per OCR page, a task to store
 each document and one to extract it, and one consistency check at the end.
@@ -34,12 +34,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.api import api_settings, ensure_local_api, prune_flow_runs
-from models.records import PageText
-from pipeline import extract, flags, ingest
+from models.claims import CheckReport
+from models.records import Outcome, PageText, PreparedDocument
+from pipeline import steps
 from pipeline.errors import ProtokollError
-from pipeline.load import PreparedDocument
 from pipeline.settings import Settings
-from pipeline.store import Outcome
 
 
 class Progress(Protocol):
@@ -49,7 +48,7 @@ class Progress(Protocol):
     def add_pages(self, count: int) -> None: ...
     def page_done(self) -> None: ...
     def document_done(self, outcome: Outcome) -> None: ...
-    def checked(self, report: flags.CheckReport) -> None: ...
+    def checked(self, report: CheckReport) -> None: ...
 
 
 def _transient(_task, _run, state) -> bool:
@@ -63,32 +62,32 @@ def _transient(_task, _run, state) -> bool:
 # The store is the cache: bytes already ingested are skipped by SHA-256 in start_document.
 @task(retries=2, retry_delay_seconds=1, retry_condition_fn=_transient, cache_policy=NO_CACHE)
 def start_document(path: str, settings: Settings) -> PreparedDocument | Outcome:
-    return ingest.start_document(path, settings)
+    return steps.start_document(path, settings)
 
 
 @task(retries=2, retry_delay_seconds=2, retry_condition_fn=_transient, cache_policy=NO_CACHE)
 def ocr_page(doc: PreparedDocument, number: int, settings: Settings) -> PageText:
-    return ingest.read_page(doc.path, doc.kind, number, settings, doc.deadline)
+    return steps.read_page(doc.path, doc.kind, number, settings, doc.deadline)
 
 
 @task(retries=2, retry_delay_seconds=1, retry_condition_fn=_transient, cache_policy=NO_CACHE)
 def finish_document(doc: PreparedDocument, pages: list[PageText], settings: Settings) -> Outcome:
-    return ingest.finish_document(doc, pages, settings)
+    return steps.finish_document(doc, pages, settings)
 
 
 @task(retries=1, retry_condition_fn=_transient, cache_policy=NO_CACHE)
 def extract_document(version_id: int, settings: Settings) -> bool:
-    return extract.extract_or_record(settings.database_url, version_id)
+    return steps.extract_or_record(settings.database_url, version_id)
 
 
 @task(retries=1, retry_condition_fn=_transient, cache_policy=NO_CACHE)
 def extract_stored(outcome: Outcome, settings: Settings) -> bool:
-    return extract.extract_outcome(settings.database_url, outcome)
+    return steps.extract_outcome(settings.database_url, outcome)
 
 
 @task(cache_policy=NO_CACHE)
-def check_pending(settings: Settings) -> flags.CheckReport:
-    return flags.check_pending(settings.database_url)
+def check_pending(settings: Settings) -> CheckReport:
+    return steps.check_pending(settings.database_url)
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def ingest_flow(paths: list[str], run_key: str) -> list[Outcome]:
     run = _run_for(run_key)
     settings, progress = run.settings, run.progress
     _restore_sigterm(run.on_sigterm)
-    files = [str(p) for p in ingest.discover(paths)]
+    files = [str(p) for p in steps.discover(paths)]
     if progress:
         progress.add_documents(len(files))
     batch = _Batch(progress, run.stop)
@@ -219,7 +218,7 @@ def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[s
     progress = batch.progress
     on_dask = bool(settings.dask_address)
     pending: dict[str, PreparedDocument] = {}
-    # One page beyond the Tesseract slots (pipeline.ocr.tesseract_slots) is prepared while the others are read.
+    # One page beyond the Tesseract slots (pipeline.intake.ocr.tesseract_slots) is prepared while the others are read.
     pages = _Window(
         lambda item: ocr_page.submit(_unwalked(item[0], settings), item[1], settings),
         (), None if on_dask else max(1, settings.workers) + 1, batch,
@@ -243,13 +242,13 @@ def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[s
         result = _result_or_failure(future, path, settings)
         if isinstance(result, Outcome):
             batch.done(result)
-            if result.needs_extraction and result.version_id is not None:
-                batch.extracting.append(extract_document.submit(result.version_id, settings))
+            version_id = steps.version_to_extract(result)
+            if version_id is not None:
+                batch.extracting.append(extract_document.submit(version_id, settings))
             continue
-        if result.sha256 in first_path:
+        if not steps.first_reading(result, first_path):
             deferred.append(result.path)
             continue
-        first_path[result.sha256] = result.path
         pending[result.path] = result
         if progress:
             progress.add_pages(len(result.pages) + len(result.ocr_pages))
@@ -271,7 +270,7 @@ def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[s
         if isinstance(page, BaseException):
             if path not in failed_paths:
                 failed_paths.add(path)
-                batch.done(ingest.fail_document(path, page, settings, pending[path].sha256))
+                batch.done(steps.fail_document(path, page, settings, pending[path].sha256))
             continue
         results.setdefault(path, []).append(page)
         if len(results[path]) == len(pending[path].ocr_pages) and path not in failed_paths:
@@ -302,7 +301,7 @@ def _stored(future: PrefectFuture, path: str, settings: Settings, batch: _Batch)
 def _result_or_failure(future: PrefectFuture, path: str, settings: Settings):
     result = future.result(raise_on_failure=False)
     if isinstance(result, BaseException):
-        return ingest.fail_document(path, result, settings)
+        return steps.fail_document(path, result, settings)
     return result
 
 

@@ -107,3 +107,11 @@ class DocumentFacts:
     issuer: str | None
     extraction: Extraction
     page_texts: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What one check did: extractions it covered and the flags it raised."""
+
+    checked: int
+    flags: int

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.text import fold
+from models.text import fold
 
 DATA_FILE = Path(__file__).parent / "data" / "kommuner.csv"
 

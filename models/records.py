@@ -7,23 +7,9 @@ plain dicts.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from pathlib import Path
-
-
-def _extractor_version() -> str:
-    """A digest of the extractors' code and patterns: stored pages are extracted again whenever a rule changes."""
-    root = Path(__file__).resolve().parents[1] / "extractors"
-    digest = hashlib.sha256()
-    for path in sorted([*root.glob("*.py"), *root.glob("patterns/*.jsonl")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]  # the width of extractions.extractor_version
-
-
-EXTRACTOR_VERSION = _extractor_version()
 
 
 class FileKind(str, Enum):
@@ -339,4 +325,42 @@ class Extraction:
     periods: list[Period] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
-    extractor_version: str = EXTRACTOR_VERSION
+    extractor_version: str = ""  # extractors.version.EXTRACTOR_VERSION, set by the extractor that made it
+
+
+@dataclass(slots=True)
+class PreparedDocument:
+    """A file read as far as it can be without OCR: identity, text-layer pages, pages left to OCR."""
+
+    path: str
+    sha256: str
+    size: int
+    kind: FileKind
+    page_count: int
+    pages: list[PageText] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
+    encoding: str | None = None
+    #: Warnings a registrar should see although the file was read ("UTF-8, 4 invalid bytes replaced").
+    notes: list[str] = field(default_factory=list)
+    #: Wall-clock time (time.time()) after which no more of this file is read: its pages are given up.
+    deadline: float | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one file in a batch."""
+
+    path: str
+    status: str  # ingested, unchanged, partial, failed
+    sha256: str | None = None
+    pages: int = 0
+    ocr_pages: int = 0
+    version_id: int | None = None
+    error_code: str | None = None
+    message: str | None = None
+    # Stored bytes whose extraction is missing for the current extractor version (new rules, or it failed).
+    needs_extraction: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ingested", "unchanged")

@@ -280,7 +280,7 @@ class Person(Base):
     key: Mapped[str] = mapped_column(String(256))
 
 
-# The persons a name can be similar to have keys of about its length (pipeline.queries.person, migration 0008).
+# The persons a name can be similar to have keys of about its length (pipeline.research.queries.person, migration 0008).
 Index("ix_persons_key_length", func.length(Person.key), Person.key)
 
 

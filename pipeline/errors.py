@@ -1,6 +1,6 @@
 """One exception per failure a registrar can act on, each with its own exit code.
 
-Errors are caught at the document boundary (`pipeline.ingest`), stored against
+Errors are caught at the document boundary (`pipeline.steps`), stored against
 the document with `code` and `message`, and never stop the batch.
 """
 
@@ -165,3 +165,9 @@ class BinaryTextError(ProtokollError):
     """A file that starts like text but is full of NUL bytes in no text encoding's pattern."""
 
     code = "binary_text"
+
+
+class InternalError(ProtokollError):
+    """A bug met on this document: stored like any failure so the batch goes on."""
+
+    code = "internal"

@@ -406,7 +406,7 @@ def score_seeds(seeds, as_pdf: bool = False) -> Score:
         for k, seed in enumerate(seeds):
             protocol = generate(seed)
             if as_pdf:
-                from pipeline.load import prepare
+                from pipeline.intake.load import prepare
                 from pipeline.settings import Settings
 
                 pdf = render_pdf(protocol, Path(tmp) / f"{seed}.pdf", font=list(FONTS)[k % len(FONTS)])

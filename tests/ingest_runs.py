@@ -61,13 +61,13 @@ def cli_env(prefect_home: Path, api_url: str | None) -> dict[str, str]:
 
 def start_cli(args: list[str], env: dict[str, str], **popen) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", *args], cwd=REPO, env=env,
+        [sys.executable, "-m", "pipeline.cli.app", *args], cwd=REPO, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,
     )
 
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "pipeline.cli.app", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @contextmanager
@@ -138,7 +138,7 @@ def scalar(url: str, sql: str) -> int:
 
 
 def _extractions(condition: str = "") -> str:
-    from models.records import EXTRACTOR_VERSION
+    from extractors.version import EXTRACTOR_VERSION
 
     return f"SELECT count(*) FROM extractions WHERE extractor_version = '{EXTRACTOR_VERSION}'{condition}"
 
@@ -168,10 +168,32 @@ def snapshot(url: str) -> tuple[list[dict], list[str]]:
     open flags' ids."""
     import io
 
-    from pipeline.export import write_jsonl
-    from pipeline.flags import list_flags
+    from pipeline.research.export import write_jsonl
+    from pipeline.store.flags import list_flags
 
     out = io.StringIO()
     write_jsonl(url, out)
     export = [json.loads(line) for line in out.getvalue().splitlines()]
     return export, sorted(f.identity for f in list_flags(url))
+
+
+def ingest_directly(paths: list[Path], url: str) -> list:
+    """The ingest steps as the flow runs them, one document after another, without Prefect."""
+    from pipeline import steps
+    from pipeline.settings import Settings
+    from models.records import Outcome
+
+    settings = Settings(database_url=url, workers=1)
+    outcomes = []
+    for path in steps.discover(paths):
+        result = steps.start_document(str(path), settings)
+        if isinstance(result, Outcome):
+            if result.needs_extraction and result.version_id is not None:
+                steps.extract_or_record(url, result.version_id)
+            outcomes.append(result)
+            continue
+        pages = [steps.read_page(result.path, result.kind, n, settings, result.deadline) for n in result.ocr_pages]
+        outcome = steps.finish_document(result, pages, settings)
+        steps.extract_outcome(url, outcome)
+        outcomes.append(outcome)
+    return outcomes

@@ -3,8 +3,8 @@
 from datetime import date
 
 from models.records import CaseNumber
-from pipeline.check import check
-from pipeline.rules import RULES
+from pipeline.consistency.check import check
+from pipeline.consistency.rules import RULES
 from tests.rules.helpers import facts, period
 
 

@@ -7,7 +7,7 @@ import pytest
 from extractors.document import extract_document
 from models.claims import DocumentFacts
 from models.records import PageMethod, PageText
-from pipeline.check import check
+from pipeline.consistency.check import check
 
 SEEDS = Path(__file__).resolve().parent.parent / "samples" / "seeds"
 

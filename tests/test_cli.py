@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.app import app
 from tests.fixtures import prefect_harness, sqlite_url  # noqa: F401
 
 SEEDS = Path(__file__).parents[1] / "samples" / "seeds"

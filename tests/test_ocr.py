@@ -1,4 +1,4 @@
-"""pipeline.ocr on generated pages.
+"""pipeline.intake.ocr on generated pages.
 
 Tests marked `real_tesseract` run the program (one scanned page read once for the module, the slot and
 error handling); the others test what the pipeline does around it with Tesseract's recorded answers
@@ -21,7 +21,7 @@ from models.records import OcrResult
 from pipeline.errors import OcrError, OcrUnavailableError
 from PIL import Image
 
-from pipeline.ocr import MIN_SKEW, estimate_geometry, ocr_image, render_pdf_page, result_from_data, tesseract_slots
+from pipeline.intake.ocr import MIN_SKEW, estimate_geometry, ocr_image, render_pdf_page, result_from_data, tesseract_slots
 
 from .conftest import load_generator
 from .ocr_replay import real_tesseract

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline.ocr import ocr_image
+from pipeline.intake.ocr import ocr_image
 
 from .conftest import load_generator
 from .ocr_replay import REAL_RUN_AND_GET_OUTPUT, TesseractReplay, engine

@@ -1,6 +1,7 @@
 import pytest
 
-from extractors.bodies import body_before, body_for_minutes_item, is_body_name, minutes_body, normalise_body, same_body
+from extractors.bodies import body_before, body_for_minutes_item, is_body_name, normalise_body, same_body
+from extractors.minutes import minutes_body
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,10 @@
 import pytest
 
-from extractors.case_numbers import extract_case_numbers, unique_case_numbers
+from extractors.case_numbers import CaseKey, case_key, extract_case_numbers, parse_case_number, unique_case_numbers
+from models.records import CaseNumber
 
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
+# (printed text, [(normalised, year, register, serial, classification, rule)])
+FORMS = [
         ("Dnr 2019/KS 0222 12\n\nUTDRAG", [("2019/KS 0222 12", 2019, "KS", "0222", "12", "year_register_serial")]),
         ("Dnr 2019/ÅON 0042 010", [("2019/ÅON 0042 010", 2019, "ÅON", "0042", "010", "year_register_serial")]),
         ("Diariumnummer\n2019/ÄON 0042\n", [("2019/ÄON 0042", 2019, "ÄON", "0042", None, "year_register_serial")]),
@@ -33,8 +32,10 @@ from extractors.case_numbers import extract_case_numbers, unique_case_numbers
         ("Dnr 2022/00123", [("2022/00123", 2022, None, "00123", None, "year_serial")]),
         ("Diarienr: 2021.0345", [("2021/0345", 2021, None, "0345", None, "year_serial")]),
         ("Dnr: 2022-000123", [("2022/000123", 2022, None, "000123", None, "year_serial")]),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FORMS)
 def test_case_number_forms(text, expected):
     got = [(c.normalised, c.year, c.register, c.serial, c.classification, c.rule) for c in extract_case_numbers(text)]
     assert got == expected
@@ -111,3 +112,69 @@ def test_handling_and_organisation_numbers_are_not_case_numbers(text):
 def test_confidence_is_lower_without_the_label():
     labelled, unlabelled = extract_case_numbers("Dnr KS 2024/17 och remissen KS 2024/18")
     assert [(c.normalised, c.confidence) for c in (labelled, unlabelled)] == [("KS 2024/17", 1.0), ("KS 2024/18", 0.7)]
+
+
+# --- one grammar for code that holds a case number as text (pipeline.consistency.link) ------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), FORMS)
+def test_normal_form_parses_back_to_its_parts(text, expected):
+    """Every normal form the grammar writes reads back as itself: the same year, register and serial (a
+    classification the normal form leaves out is gone)."""
+    for normalised, year, register, serial, _classification, _rule in expected:
+        case = parse_case_number(normalised)
+        assert case is not None
+        assert (case.normalised, case.year, case.register, case.serial) == (normalised, year, register, serial)
+        assert (case.raw, case.span.start, case.span.end) == (normalised, 0, len(normalised))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dnr KS 2019/123", ("KS 2019/123", "register_year_serial", 1.0)),
+        ("KS/2019:123", ("KS 2019/123", "register_year_serial", 0.7)),
+        ("  SLK-2024-00074 ", ("SLK-2024-00074", "register_dash_year_serial", 0.7)),
+        ("2019/KS 0222 12", ("2019/KS 0222 12", "year_register_serial", 0.7)),
+        ("123/2019", ("123/2019", "serial_year", 1.0)),
+        ("18/00295", ("18/00295", "yy_serial", 1.0)),
+        ("2023/7", ("2023/7", "year_serial", 1.0)),
+        ("4711", ("4711", "label_serial", 1.0)),
+        ("Dnr 123/2019.", ("123/2019", "serial_year", 1.0)),
+    ],
+)
+def test_parse_case_number(text, expected):
+    case = parse_case_number(text)
+    assert (case.normalised, case.rule, case.confidence) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "KS 2019/123 och KS 2019/124", "KS 2019/123 gäller", "ks 2019/123", "SOU 2008:18", "2019-04-29", "§ 12", "Dnr"],
+)
+def test_parse_case_number_rejects_what_is_not_one_case_number(text):
+    assert parse_case_number(text) is None
+
+
+def test_case_key_ignores_how_the_case_was_printed():
+    parsed = CaseNumber(raw="2021/ÖFN 0077 100", normalised="2021/ÖFN 0077 100", year=2021, register="ÖFN", serial="0077")
+    damaged = CaseNumber(raw="2021/OFN 77", normalised="2021/OFN 77", year=2021, register="OFN", serial="77")
+    assert case_key(parsed) == case_key(damaged) == CaseKey(2021, "ofn", 77)
+    # kept as text only: read from the normal form, else the raw text
+    assert case_key(CaseNumber(raw="KS 2020/145", normalised="KS 2020/145")) == case_key(
+        CaseNumber(raw="KS/2020:145", normalised="KS/2020:145")
+    ) == CaseKey(2020, "ks", 145)
+    assert case_key(CaseNumber(raw="Dnr 123/2019", normalised="")) == CaseKey(2019, "", 123)
+    assert case_key(CaseNumber(raw="KS 2020/146", normalised="KS 2020/146")) != case_key(
+        CaseNumber(raw="KS 2020/145", normalised="KS 2020/145")
+    )
+
+
+def test_case_key_needs_a_year_and_a_reading():
+    assert case_key(CaseNumber(raw="Dnr 4711", normalised="4711", serial="4711")) is None
+    assert case_key(CaseNumber(raw="se bilaga", normalised="se bilaga")) is None
+
+
+def test_case_key_of_every_form_is_the_key_of_its_normal_form():
+    for text, expected in FORMS:
+        for case in extract_case_numbers(text):
+            assert case_key(case) == case_key(CaseNumber(raw=case.normalised, normalised=case.normalised))

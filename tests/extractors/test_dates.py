@@ -3,8 +3,22 @@ from pathlib import Path
 
 import pytest
 
-from extractors.dates import document_date, extract_dates
+from extractors.dates import MONTHS, document_date, extract_dates
+from extractors.meetings import extract_meetings
+from extractors.patternfile import fragment
 from extractors.text import DocText
+
+
+def _document_date(text: str) -> date | None:
+    """The document's date as extract_document reads it: from the meetings extracted once, then the letterheads."""
+    doc = DocText.from_text(text)
+    return document_date(doc, [], extract_meetings(doc, []))
+
+
+def test_month_fragment_lists_the_months():
+    """patterns/dates.jsonl spells the month names out for the regex (longest first); MONTHS gives their numbers."""
+    assert fragment("month", "dates") == "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+
 
 SEEDS = Path(__file__).parents[2] / "samples/seeds"
 
@@ -135,7 +149,7 @@ def test_seed_000_letter_date_and_informationstillfalle():
 
 @pytest.mark.parametrize(("prefix", "expected"), [("000", date(2018, 6, 27)), ("001", date(2019, 5, 15)), ("004", date(2025, 10, 17))])
 def test_document_date_of_seeds(prefix, expected):
-    assert document_date(DocText.from_text(seed(prefix)), []) == expected
+    assert _document_date(seed(prefix)) == expected
 
 
 # --- a year stated by the context governs year-less dates -------------------------
@@ -262,9 +276,9 @@ LETTER_BUNDLE = (
     ],
 )
 def test_document_date_of_letters(text, expected):
-    assert document_date(DocText.from_text(text), []) == expected
+    assert _document_date(text) == expected
 
 
 @pytest.mark.parametrize(("prefix", "expected"), [("002", None), ("003", date(2022, 6, 10))])
 def test_document_date_of_report_and_ocr_bundle(prefix, expected):
-    assert document_date(DocText.from_text(seed(prefix)), []) == expected
+    assert _document_date(seed(prefix)) == expected

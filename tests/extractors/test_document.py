@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+import extractors.document
 from extractors.document import extract_document
 from models.records import PageMethod, PageText
 
@@ -40,6 +41,18 @@ def test_seed_003_ocr_case_number():
 
 def test_seed_004_items_dated_from_minutes_header():
     assert {i.meeting_date for i in seed_extraction("004").items} == {date(2025, 10, 17)}
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "004"])
+def test_meetings_are_extracted_once_per_document(prefix, monkeypatch):
+    """The document's date is read from the meetings the extraction found, not from a second reading of them."""
+    calls = []
+    extract_meetings = extractors.document.extract_meetings
+    monkeypatch.setattr(extractors.document, "extract_meetings", lambda *a: calls.append(a) or extract_meetings(*a))
+    extraction = seed_extraction(prefix)
+    assert len(calls) == 1
+    if extraction.meetings:
+        assert extraction.date == max(m.date for m in extraction.meetings if m.date)
 
 
 def test_spans_are_page_coordinates():

@@ -14,7 +14,7 @@ from extractors.document import extract_document
 from extractors.page_context import PageContext, document_regions, page_contexts, running_lines, running_spans
 from extractors.segment import strip_noise
 from models.records import PageMethod, PageText, Region, RegionKind
-from pipeline.load import load_pdf
+from pipeline.intake.load import load_pdf
 from pipeline.settings import Settings
 
 ITEMS = [(12, "Budget 2025"), (13, "Taxor och avgifter 2025"), (14, "Val av ombud")]

@@ -9,7 +9,7 @@ import pytest
 
 from extractors.document import extract_document
 from models.records import Extraction
-from pipeline.load import ocr_page, prepare
+from pipeline.intake.load import ocr_page, prepare
 from pipeline.settings import Settings
 
 

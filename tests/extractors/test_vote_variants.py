@@ -12,7 +12,7 @@ import pytest
 from extractors.document import extract_document
 from models.claims import DocumentFacts
 from models.records import PageMethod, PageText
-from pipeline.rules.attendance import vote_count_mismatch
+from pipeline.consistency.rules.attendance import vote_count_mismatch
 
 VARIANTS = Path(__file__).parents[2] / "benchmarks/gold/variants"
 

@@ -18,7 +18,7 @@ from flows.ingest import run_ingest
 from models.db import session_scope
 from models.schema import Document, DocumentVersion, IngestError, Page
 from pipeline.settings import Settings
-from pipeline.store import open_failures
+from pipeline.store.documents import open_failures
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

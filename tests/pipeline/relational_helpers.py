@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from models.db import session_scope
 from models.records import Extraction, PageMethod, PageText
 from models.schema import Document, DocumentVersion
-from pipeline.normalise import store_records
+from pipeline.store.rows import store_records
 
 SEEDS = Path(__file__).parents[2] / "samples" / "seeds"
 

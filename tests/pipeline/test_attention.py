@@ -1,6 +1,6 @@
 """Which documents `protokoll summary` lists for a human look (pipeline/attention.py)."""
 
-from pipeline.attention import paragraph_gaps, reasons
+from pipeline.research.attention import paragraph_gaps, reasons
 
 
 def _item(n, case="KS 2024/1", confidence=1.0, votes=()):

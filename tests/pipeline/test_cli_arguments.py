@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.app import app
 
 runner = CliRunner()
 UNREACHABLE = "postgresql+psycopg://someone:hemligt@127.0.0.1:1/none"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import cli
-from pipeline.cli import app
-from pipeline.cli_output import Field, fit, shorten, wrapped
-from pipeline.store import Outcome
+from pipeline.cli import registrar as cli
+from pipeline.cli.app import app
+from pipeline.cli.output import Field, fit, shorten, wrapped
+from models.records import Outcome
 from tests.pipeline.test_flags import ingest_plain
 
 SEEDS = Path(__file__).parents[2] / "samples" / "seeds"
@@ -30,7 +30,7 @@ def eighty_columns(monkeypatch):
 def seeded(tmp_path_factory) -> str:
     """The five seed texts, stored under a long folder name, extracted and checked (SQLite: the layout is the same on both)."""
     from models.db import upgrade
-    from pipeline.flags import run_checks
+    from pipeline.consistency.run import run_checks
 
     root = tmp_path_factory.mktemp("layout")
     folder = root / "registratur" / "kommunstyrelsen" / "protokoll och tjänsteskrivelser" / "2019"
@@ -94,7 +94,7 @@ def test_a_persons_meetings_are_one_line_each_under_the_name(seeded):
 
 
 def test_a_flag_is_a_block_with_each_quote_under_its_document_and_page(seeded):
-    from pipeline.flags import list_flags
+    from pipeline.store.flags import list_flags
 
     lines = lines_of(runner.invoke(app, ["flags", "--db", seeded]))
     flags = list_flags(seeded)
@@ -191,7 +191,7 @@ def test_wrapped_breaks_between_words_and_shortens_a_path_longer_than_a_line():
 def test_progress_shows_the_rate_and_the_time_left():
     from rich.progress import Progress
 
-    from pipeline.cli_output import RateColumn, TimeLeftColumn
+    from pipeline.cli.output import RateColumn, TimeLeftColumn
 
     clock = [0.0]
     with Progress(get_time=lambda: clock[0], disable=True) as bar:

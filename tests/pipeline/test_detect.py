@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.records import FileKind
-from pipeline.detect import describe, detect_kind, utf16_byte_order
+from pipeline.intake.detect import describe, detect_kind, utf16_byte_order
 from pipeline.errors import BinaryTextError, EmptyFileError, NotAPdfError, UnsupportedFileError
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from extractors.document import extract_document
 from models.records import PageMethod, PageText
-from pipeline.export import document_object
-from pipeline.extract import to_jsonable
+from pipeline.research.export import document_object
+from models.codec import to_jsonable
 
 VARIANTS = Path(__file__).parents[2] / "benchmarks/gold/variants"
 

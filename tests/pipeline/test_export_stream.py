@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from models.db import session_scope
-from models.records import EXTRACTOR_VERSION
+from extractors.version import EXTRACTOR_VERSION
 from models.schema import Document, DocumentVersion, ExtractionRecord
-from pipeline import export, extract, ingest
-from pipeline.export import document_object, write_jsonl
-from pipeline.flags import flags_by_version, run_checks
+from pipeline.research import export
+from pipeline import steps
+from pipeline.research.export import document_object, write_jsonl
+from pipeline.consistency.run import run_checks
+from pipeline.store.flags import flags_by_version
 from pipeline.settings import Settings
 
 SEEDS = Path(__file__).parents[2] / "samples" / "seeds"
@@ -27,8 +29,8 @@ def seeded(module_database_url) -> str:
     settings = Settings(database_url=module_database_url)
     versions = set()
     for name in ("000_a22a12a289bbcf3c.txt", "003_0325c0e894bc0825.txt", "004_6d18d82d7c7ab236.txt"):
-        outcome = ingest.finish_document(ingest.start_document(str(SEEDS / name), settings), [], settings)
-        extract.extract_version(module_database_url, outcome.version_id)
+        outcome = steps.finish_document(steps.start_document(str(SEEDS / name), settings), [], settings)
+        steps.extract_version(module_database_url, outcome.version_id)
         versions.add(outcome.version_id)
     run_checks(module_database_url, versions)
     return module_database_url

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import extract, ingest
-from pipeline.export import iter_export
-from pipeline.flags import list_flags, review_flag, run_checks
+from pipeline import steps
+
+from pipeline.research.export import iter_export
+from pipeline.consistency.run import run_checks
+from pipeline.store.flags import list_flags, review_flag
 from pipeline.settings import Settings
 from tests.fixtures import copy_database, release_database
 
@@ -24,9 +26,9 @@ def ingest_plain(url: str, paths: list[Path]) -> list[int]:
     settings = Settings(database_url=url)
     versions = []
     for path in paths:
-        doc = ingest.start_document(str(path), settings)
-        outcome = ingest.finish_document(doc, [], settings)
-        extract.extract_version(url, outcome.version_id)
+        doc = steps.start_document(str(path), settings)
+        outcome = steps.finish_document(doc, [], settings)
+        steps.extract_version(url, outcome.version_id)
         versions.append(outcome.version_id)
     return versions
 

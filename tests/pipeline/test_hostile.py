@@ -25,6 +25,7 @@ from models.db import session_scope
 from models.paths import display_path, original_path
 from models.records import PageMethod
 from models.schema import Document, DocumentVersion, Page
+from tests.ingest_runs import ingest_directly
 
 REPO = Path(__file__).resolve().parents[2]
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -297,33 +298,11 @@ def build_hostile(folder: Path) -> tuple[dict[str, Expected], list[str]]:
 # --- running ---------------------------------------------------------------
 
 
-def ingest_directly(paths: list[Path], url: str) -> list:
-    """The ingest steps as the flow runs them, one document after another, without Prefect."""
-    from pipeline import extract, ingest
-    from pipeline.settings import Settings
-    from pipeline.store import Outcome
-
-    settings = Settings(database_url=url, workers=1)
-    outcomes = []
-    for path in ingest.discover(paths):
-        result = ingest.start_document(str(path), settings)
-        if isinstance(result, Outcome):
-            if result.needs_extraction and result.version_id is not None:
-                extract.extract_or_record(url, result.version_id)
-            outcomes.append(result)
-            continue
-        pages = [ingest.read_page(result.path, result.kind, n, settings, result.deadline) for n in result.ocr_pages]
-        outcome = ingest.finish_document(result, pages, settings)
-        extract.extract_outcome(url, outcome)
-        outcomes.append(outcome)
-    return outcomes
-
-
 def run_cli(paths: list[Path], url: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(OMP_THREAD_LIMIT="1", PREFECT_HOME=str(home), PREFECT_LOGGING_LEVEL="WARNING", COLUMNS="400")
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "ingest", *map(os.fsdecode, paths), "--db", url, "--workers", "2"],
+        [sys.executable, "-m", "pipeline.cli.app", "ingest", *map(os.fsdecode, paths), "--db", url, "--workers", "2"],
         cwd=REPO, env=env, capture_output=True, text=True, errors="backslashreplace", timeout=BATCH_TIMEOUT,
     )
 

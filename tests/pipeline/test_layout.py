@@ -1,6 +1,6 @@
 """Layout reading of text-layer pages: label/value covers, rotated margin text, hyphens, tables, two columns.
 
-Each case is a small PDF drawn with reportlab and read through pypdfium2 and pipeline.layout, as load_pdf
+Each case is a small PDF drawn with reportlab and read through pypdfium2 and pipeline.intake.layout, as load_pdf
 reads real files; the expected page text is spelled out line by line.
 """
 
@@ -14,8 +14,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from models.records import PageMethod, RegionKind
-from pipeline.layout import Box, LaidOutPage, layout_page, words_from_chars
-from pipeline.load import load_pdf, pdf_page_words
+from pipeline.intake.layout import Box, LaidOutPage, layout_page, words_from_chars
+from pipeline.intake.load import load_pdf, pdf_page_words
 from pipeline.settings import Settings
 
 WIDTH, HEIGHT = A4
@@ -264,7 +264,7 @@ def test_glyphs_become_words_at_spaces_gaps_and_direction_changes():
 
 
 def test_regions_and_words_are_stored_with_the_page(database_url, tmp_path):
-    from pipeline.store import pages_of, save_document
+    from pipeline.store.documents import pages_of, save_document
 
     def signed(p: Page) -> None:
         p.text(72, 100, "Nämnden ger förvaltningen i uppdrag att ut-")
@@ -285,8 +285,8 @@ def test_regions_and_words_are_stored_with_the_page(database_url, tmp_path):
 def test_running_lines_of_a_text_file_are_stored_as_regions(database_url, tmp_path):
     """Pages that did not come from a PDF's text layer (a text file split by form feeds, OCR pages) get their
     header and footer regions when they are stored."""
-    from pipeline.load import load_text
-    from pipeline.store import pages_of, save_document
+    from pipeline.intake.load import load_text
+    from pipeline.store.documents import pages_of, save_document
 
     path = tmp_path / "protocol.txt"
     topics = ["budgeten", "taxorna", "ombuden"]
@@ -329,7 +329,7 @@ def test_a_vote_table_read_from_the_layout_gives_named_votes(tmp_path):
 
 
 def test_a_page_the_layout_cannot_read_falls_back_to_pdfplumber(tmp_path, monkeypatch, caplog):
-    import pipeline.load as load
+    import pipeline.intake.load as load
 
     def page_one(p: Page) -> None:
         p.text(72, 100, "Första sidan: nämnden beslutar att godkänna förslaget.")

@@ -1,9 +1,9 @@
-"""pipeline.link: which titles make two documents one matter."""
+"""pipeline.consistency.link: which titles make two documents one matter."""
 
 import pytest
 
 from extractors.text import fold
-from pipeline.link import similar_titles
+from pipeline.consistency.link import similar_titles
 
 HEADING = "Rekommendation om gemensam finansiering av ett samlat system för kunskapsstyrning"
 

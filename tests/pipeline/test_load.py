@@ -10,7 +10,7 @@ from reportlab.pdfgen import canvas
 
 from models.records import FileKind, PageMethod
 from pipeline.errors import EncryptedPdfError, NoPagesError, TooLargeError, TruncatedPdfError
-from pipeline.load import decode_text, file_identity, prepare, text_layer_quality
+from pipeline.intake.load import decode_text, file_identity, prepare, text_layer_quality
 from pipeline.settings import Settings
 
 SWEDISH = "Äldre- och omsorgsnämnden beslutar att godkänna förvaltningens förslag."
@@ -152,7 +152,7 @@ def test_entries_that_are_not_regular_files_are_refused_before_any_open(tmp_path
     import os
 
     from pipeline.errors import BrokenSymlinkError, NotARegularFileError
-    from pipeline.load import check_regular
+    from pipeline.intake.load import check_regular
 
     os.mkfifo(tmp_path / "pipe.pdf")
     (tmp_path / "zero.pdf").symlink_to("/dev/zero")
@@ -191,7 +191,7 @@ def test_a_slow_step_is_given_up_with_its_own_error():
     import time
 
     from pipeline.errors import FileTimeoutError
-    from pipeline.load import within
+    from pipeline.intake.load import within
 
     with pytest.raises(FileTimeoutError, match=r"^file timeout after 0.2 s \(reading the text layer\)$"):
         within(0.2, "reading the text layer", lambda: time.sleep(5))
@@ -213,7 +213,7 @@ def _scan(path: Path) -> Path:
 def test_ocr_pages_past_their_time_are_recorded_not_waited_for(tmp_path):
     import time
 
-    from pipeline.load import ocr_page
+    from pipeline.intake.load import ocr_page
 
     scan = _scan(tmp_path / "scan.png")
     page = ocr_page(str(scan), FileKind.PNG, 1, Settings(ocr_page_timeout=0.001))
@@ -226,7 +226,7 @@ def test_ocr_pages_past_their_time_are_recorded_not_waited_for(tmp_path):
 def test_a_blank_scan_is_a_page_without_text_and_a_note(tmp_path, colour):
     from PIL import Image
 
-    from pipeline.load import ocr_page
+    from pipeline.intake.load import ocr_page
 
     Image.new("L", (800, 400), colour).save(tmp_path / "blank.png")
     page = ocr_page(str(tmp_path / "blank.png"), FileKind.PNG, 1, Settings())

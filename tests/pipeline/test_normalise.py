@@ -25,7 +25,7 @@ from models.schema import (
     VoteChoice,
     VoteRecord,
 )
-from pipeline.normalise import clean_name, registers_match
+from pipeline.store.rows import clean_name, registers_match
 from tests.pipeline.relational_helpers import count, seed_extraction, store
 
 
@@ -184,7 +184,7 @@ def test_seed_001_tyreso_bundle(database_url):
     # The same bytes stored again change nothing.
     before = [count(database_url, m) for m in (Person, Case, Body, Attendance, ItemRecord)]
     with session_scope(database_url) as s:
-        from pipeline.normalise import store_records
+        from pipeline.store.rows import store_records
 
         document_id, version_id = s.execute(select(DocumentVersion.document_id, DocumentVersion.id)).one()
         store_records(s, version_id, document_id, extraction)

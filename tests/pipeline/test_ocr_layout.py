@@ -1,7 +1,7 @@
-"""OCR page text read with layout (pipeline.ocr.page_text_from_data): real Tesseract on small pages drawn here.
+"""OCR page text read with layout (pipeline.intake.ocr.page_text_from_data): real Tesseract on small pages drawn here.
 
 Tesseract's own blocks would give a cover's labels first and its values after them, and a vote table column
-by column; read by word position through pipeline.layout, a label stands beside its value, a table row is one
+by column; read by word position through pipeline.intake.layout, a label stands beside its value, a table row is one
 line of tab-separated cells, and a header or footer is a line of its own.
 """
 
@@ -14,8 +14,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from models.records import FileKind, OcrResult, RegionKind, Word
-from pipeline.load import ocr_page
-from pipeline.ocr import MIN_SKEW, _sign_candidates, ocr_image
+from pipeline.intake.load import ocr_page
+from pipeline.intake.ocr import MIN_SKEW, _sign_candidates, ocr_image
 from pipeline.settings import Settings
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")

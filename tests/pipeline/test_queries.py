@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.queries import DecisionFilters, UnknownMunicipalityError, case, decisions, person
+from pipeline.cli.app import app
+from pipeline.research.queries import DecisionFilters, UnknownMunicipalityError, case, decisions, person
 from tests.pipeline.relational_helpers import seed_extraction, store
 
 runner = CliRunner()

@@ -19,8 +19,8 @@ from benchmarks.make_big_db import bulk_build
 from benchmarks.query_bench import query_plans
 from models.db import session_scope
 from models.schema import Case, ItemRecord, MunicipalityRecord
-from pipeline import queries
-from pipeline.queries import DecisionFilters, case, decisions, person
+from pipeline.research import queries
+from pipeline.research.queries import DecisionFilters, case, decisions, person
 
 # The tables that grow with the number of documents; municipalities, bodies, parties and persons stay small.
 LARGE = "items|decisions|spans|documents|cases|case_aliases|case_mentions|meetings|attendance|votes|vote_choices"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.claims import quote_bounds
+from pipeline.consistency.claims import quote_bounds
 
 LETTERHEAD = (
     "Falu kommun\nKommunledningskontoret\nAnna Berg\nUtredare\nTJÄNSTESKRIVELSE\n2021-02-03\n1 (2)\n"

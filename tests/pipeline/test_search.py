@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from models.db import session_scope
 from models.records import Extraction, Item
-from pipeline.search import search_items, stems
+from models.search_words import stems
+from pipeline.store.search import search_items
 from tests.pipeline.relational_helpers import seed_extraction, store
 
 
@@ -140,7 +141,7 @@ def test_the_same_query_finds_the_same_items_on_sqlite_and_postgresql(both_datab
     ],
 )
 def test_a_query_is_parsed_once_and_rendered_for_each_database(query, fts5, tsquery):
-    from pipeline.search import parse, to_fts5, to_tsquery
+    from pipeline.store.search import parse, to_fts5, to_tsquery
 
     parsed = parse(query)
     assert (to_fts5(parsed), to_tsquery(parsed)) == (fts5, tsquery)
@@ -157,7 +158,7 @@ def test_a_query_is_parsed_once_and_rendered_for_each_database(query, fts5, tsqu
     ],
 )
 def test_queries_that_search_for_nothing_are_refused(query, message):
-    from pipeline.search import SearchSyntaxError, parse
+    from pipeline.store.search import SearchSyntaxError, parse
 
     with pytest.raises(SearchSyntaxError, match=message):
         parse(query)
@@ -172,7 +173,7 @@ def test_stop_words_and_stems_are_postgresqls(postgres_url):
     """The query drops the words the server drops, and stems as the server stems (Snowball Swedish on both)."""
     from sqlalchemy import create_engine, text as sql
 
-    from pipeline.search import STOP_WORDS
+    from models.search_words import STOP_WORDS
 
     engine = create_engine(postgres_url)
     with engine.connect() as conn:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.rules.arithmetic import arithmetic_mismatch, holds
+from pipeline.consistency.rules.arithmetic import arithmetic_mismatch, holds
 from tests.rules.helpers import facts
 
 

@@ -4,8 +4,8 @@ from datetime import date
 
 from extractors.votes import extract_votes
 from models.records import AttendanceEntry, Item, Meeting, Vote
-from pipeline.rules.attendance import attendance_conflict, too_many_members, vote_count_mismatch
-from pipeline.rules.procedure import quorum
+from pipeline.consistency.rules.attendance import attendance_conflict, too_many_members, vote_count_mismatch
+from pipeline.consistency.rules.procedure import quorum
 from tests.rules.helpers import facts
 
 DAY = date(2023, 3, 14)

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from pipeline.check import matter_claims
-from pipeline.rules.dates import deadline_before_document, duration_mismatch
+from pipeline.consistency.check import matter_claims
+from pipeline.consistency.rules.dates import deadline_before_document, duration_mismatch
 from tests.rules.helpers import datefact, facts, period
 
 TEXT = "Brev\n2021-02-10\n\nKommunerna ska meddela sitt beslut senast den 30 april {year}."

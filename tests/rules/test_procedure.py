@@ -3,7 +3,7 @@
 from datetime import date
 
 from models.records import AttendanceEntry, Meeting
-from pipeline.rules.procedure import late_adjustment, late_notice, quorum, short_notice, statutory_deadline
+from pipeline.consistency.rules.procedure import late_adjustment, late_notice, quorum, short_notice, statutory_deadline
 from tests.rules.helpers import facts
 
 

@@ -3,8 +3,8 @@
 from datetime import date
 
 from models.records import CaseNumber, Item, Meeting, Reference
-from pipeline.link import case_key, link_matters
-from pipeline.rules.references import case_number_variant, paragraph_out_of_range, reference_mismatch
+from pipeline.consistency.link import case_key, link_matters
+from pipeline.consistency.rules.references import case_number_variant, paragraph_out_of_range, reference_mismatch
 from tests.rules.helpers import facts
 
 BODY = "Miljönämnden"

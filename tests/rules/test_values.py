@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from pipeline.check import check
-from pipeline.claims import PRIOR_SUFFIX, claims_for
+from pipeline.consistency.check import check
+from pipeline.consistency.claims import PRIOR_SUFFIX, claims_for
 from tests.rules.helpers import datefact, facts, period
 
 LETTER_A = "Avgiften gäller för tre år (2021-2023). Svar lämnas senast den 1 mars 2021."
@@ -163,7 +163,7 @@ def test_same_values_without_the_extension_conflict():
 
 def test_a_yearly_cost_is_not_a_per_capita_claim():
     from models.records import Amount
-    from pipeline.claims import amount_claims, _Anchors
+    from pipeline.consistency.claims import amount_claims, _Anchors
     from tests.rules.helpers import span_of
 
     text = "Det innebär 1,95 kronor per invånare. För en kommun med 5 000 invånare blir kostnaden ca 9 500 kr/år."

@@ -330,7 +330,7 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_SEARCH_INDEX)
     else:
-        # rowid = items.id; rows are written by pipeline.normalise with stems from pipeline.search.
+        # rowid = items.id; rows are written by pipeline.store.rows with stems from pipeline.store.search.
         op.execute(SQLITE_SEARCH_TABLE)
 
 

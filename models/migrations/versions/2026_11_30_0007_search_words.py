@@ -1,7 +1,7 @@
 """search words: items.search_text holds the words both databases index; SQLite's index keeps diacritics
 
 Why: a `--text` query meant different things on SQLite and PostgreSQL. The query
-is now parsed once (pipeline.search) and the two indexes must hold the same
+is now parsed once (pipeline.store.search) and the two indexes must hold the same
 tokens: `search_text` keeps only the words of the title and decision clauses
 (PostgreSQL's parser read '2019/KS' as one file-name token and '-2020' as a
 signed number, SQLite two words and a number), and the FTS5 table is rebuilt
@@ -29,7 +29,7 @@ ITEMS = sa.table('items', sa.column('id', sa.Integer()), sa.column('search_text'
 
 
 def _rebuild_sqlite_index(connection, tokenizer: str) -> None:
-    from pipeline.search import stemmed_text
+    from models.search_words import stemmed_text
 
     op.execute("DROP TABLE IF EXISTS items_fts")
     op.execute(f"CREATE VIRTUAL TABLE items_fts USING fts5(stems, tokenize='{tokenizer}')")
@@ -42,7 +42,7 @@ def _rebuild_sqlite_index(connection, tokenizer: str) -> None:
 
 
 def upgrade() -> None:
-    from pipeline.search import item_text
+    from models.search_words import item_text
 
     connection = op.get_bind()
     for item_id, text in connection.execute(sa.select(ITEMS.c.id, ITEMS.c.search_text)).all():

@@ -1,0 +1,1 @@
+"""The command line (`protokoll`): one module per audience, `app` assembles them."""

@@ -1,0 +1,303 @@
+"""Stored flags and their reviews, and the facts the consistency engine reads.
+
+A flag's identity is a stable hash (models.claims.flag_identity): the same
+finding on a re-run updates the same row, so reviews survive. Flags that a
+re-check of their matter no longer raises become `stale`, never deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from extractors.version import EXTRACTOR_VERSION
+from models.claims import DocumentFacts, Flag
+from models.codec import from_jsonable
+from models.db import session_scope, write_session
+from models.records import Extraction
+from models.schema import Document, DocumentVersion, ExtractionRecord, FlagDocument, FlagRecord, Page, Review
+
+REVIEW_DECISIONS = ("accepted", "dismissed")
+
+
+def load_facts(url: str) -> tuple[list[DocumentFacts], dict[int, str], dict[str, int]]:
+    """Every current, extracted document as DocumentFacts; plus version id -> path and path -> document id."""
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(Document.id, Document.path, DocumentVersion.id, ExtractionRecord.data)
+            .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
+            .join(
+                ExtractionRecord,
+                (ExtractionRecord.version_id == DocumentVersion.id) & (ExtractionRecord.extractor_version == EXTRACTOR_VERSION),
+            )
+            .order_by(Document.path)
+        ).all()
+        version_ids = [r[2] for r in rows]
+        pages: dict[int, dict[int, str]] = {}
+        for version_id, number, text in session.execute(
+            select(Page.version_id, Page.number, Page.text).where(Page.version_id.in_(version_ids))
+        ):
+            pages.setdefault(version_id, {})[number] = text
+    facts: list[DocumentFacts] = []
+    by_version: dict[int, str] = {}
+    document_ids: dict[str, int] = {}
+    for document_id, path, version_id, data in rows:
+        extraction = from_jsonable(Extraction, data)
+        facts.append(DocumentFacts(path, extraction.date, _issuer(extraction), extraction, pages.get(version_id, {})))
+        by_version[version_id] = path
+        document_ids[path] = document_id
+    return facts, by_version, document_ids
+
+
+def _issuer(extraction: Extraction) -> str | None:
+    if extraction.municipality:
+        return extraction.municipality
+    bodies = [m.body for m in extraction.meetings if m.body]
+    return bodies[0] if bodies else None
+
+
+def unchecked_extractions(url: str) -> list[int]:
+    """Ids of extractions by the running extractors that no check has covered yet."""
+    with session_scope(url) as session:
+        return list(
+            session.scalars(
+                select(ExtractionRecord.id).where(
+                    ExtractionRecord.extractor_version == EXTRACTOR_VERSION, ExtractionRecord.checked_at.is_(None)
+                )
+            )
+        )
+
+
+def unchecked_documents(url: str) -> list[str]:
+    """Paths of current documents whose extraction no check has covered (a run stopped before its check)."""
+    with session_scope(url) as session:
+        return list(
+            session.scalars(
+                select(Document.path)
+                .join(ExtractionRecord, ExtractionRecord.version_id == Document.current_version_id)
+                .where(ExtractionRecord.extractor_version == EXTRACTOR_VERSION, ExtractionRecord.checked_at.is_(None))
+                .order_by(Document.path)
+            )
+        )
+
+
+def extractions_of(url: str, versions: set[int] | None) -> list[int]:
+    with session_scope(url) as session:
+        query = select(ExtractionRecord.id).where(ExtractionRecord.extractor_version == EXTRACTOR_VERSION)
+        if versions is not None:
+            query = query.where(ExtractionRecord.version_id.in_(versions))
+        return list(session.scalars(query))
+
+
+def store_flags(
+    url: str, flags: list[Flag], document_ids: dict[str, int], checked: set[str], extraction_ids: list[int] = ()
+) -> None:
+    """Upsert flags by identity; flags of the checked documents not raised again become stale; the
+    extractions `extraction_ids` are recorded as checked.
+
+    A reviewed finding whose identity changed because its matter grew (a new document joins it and
+    renames the matter or adds a quote) is still the same finding: same rule, same values and a quote
+    in common. It keeps its stored id, and so the id its review was given under. A finding nobody has
+    reviewed takes the identity of what it is now, so that ids depend on the documents, never on the
+    order in which they were checked.
+    """
+    now = datetime.now(timezone.utc)
+    with write_session(url) as session:
+        records = list(session.scalars(select(FlagRecord)))
+        existing = {r.identity: r for r in records}
+        raised = {f.identity for f in flags}
+        reviewed = set(session.scalars(select(Review.flag_id).distinct()))
+        carried = [r for r in records if r.id in reviewed and r.identity not in raised]
+        insert = _insert(session)
+        matched: set[int] = set()
+        for flag in flags:
+            fields = {
+                "kind": flag.kind,
+                "severity": flag.severity,
+                "message": flag.message,
+                "matter": flag.matter,
+                "values": list(flag.values),
+                "evidence": [_evidence(e) for e in flag.evidence],
+                "status": "open",
+                "last_seen": now,
+            }
+            record = existing.get(flag.identity) or _same_finding(flag, carried, matched)
+            if record is not None:
+                session.execute(update(FlagRecord).where(FlagRecord.id == record.id).values(**fields))
+                flag_id = record.id
+            else:
+                flag_id = session.execute(
+                    insert(FlagRecord)
+                    .values(identity=flag.identity, first_seen=now, **fields)
+                    .on_conflict_do_update(index_elements=["identity"], set_=fields)
+                    .returning(FlagRecord.id)
+                ).scalar_one()
+            matched.add(flag_id)
+            session.execute(delete(FlagDocument).where(FlagDocument.flag_id == flag_id))
+            cited = sorted({document_ids[path] for path in flag.documents if path in document_ids})
+            if cited:
+                session.execute(
+                    insert(FlagDocument)
+                    .values([{"flag_id": flag_id, "document_id": d} for d in cited])
+                    .on_conflict_do_nothing(index_elements=["flag_id", "document_id"])
+                )
+        checked_ids = {document_ids[p] for p in checked if p in document_ids}
+        if checked_ids:
+            cited_checked = select(FlagDocument.flag_id).where(FlagDocument.document_id.in_(checked_ids))
+            session.execute(
+                update(FlagRecord)
+                .where(FlagRecord.id.in_(cited_checked), FlagRecord.status == "open", FlagRecord.id.not_in(matched))
+                .values(status="stale")
+                .execution_options(synchronize_session=False)
+            )
+        if extraction_ids:
+            session.execute(
+                update(ExtractionRecord).where(ExtractionRecord.id.in_(list(extraction_ids))).values(checked_at=now)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _insert(session):
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _same_finding(flag: Flag, records: list[FlagRecord], taken: set[int]) -> FlagRecord | None:
+    """A stored flag of the same rule and values sharing a quote with `flag`, not yet matched in this run."""
+    quotes = {(e.document, e.quote) for e in flag.evidence}
+    values = sorted(map(str, flag.values))
+    for record in records:
+        if record.id in taken or record.kind != flag.kind or sorted(map(str, record.values)) != values:
+            continue
+        if quotes & {(e["document"], e["quote"]) for e in record.evidence}:
+            return record
+    return None
+
+
+def _evidence(e: Any) -> dict[str, Any]:
+    return {"document": e.document, "page": e.page, "quote": e.quote, "start": e.start, "end": e.end}
+
+
+@dataclass(slots=True)
+class FlagView:
+    """A flag as a reviewer sees it, with its latest review."""
+
+    id: int
+    identity: str
+    kind: str
+    severity: str
+    message: str
+    matter: str | None
+    values: list[Any]
+    evidence: list[dict[str, Any]]
+    status: str
+    review: str | None
+    review_note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.identity,
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            "matter": self.matter,
+            "values": self.values,
+            "evidence": self.evidence,
+            "status": self.status,
+            "review": {"decision": self.review, "note": self.review_note} if self.review else None,
+        }
+
+
+def list_flags(
+    url: str,
+    severity: str | None = None,
+    kind: str | None = None,
+    municipality: str | None = None,
+    include_stale: bool = False,
+) -> list[FlagView]:
+    """Flags for the reviewer queue, most severe first."""
+    with session_scope(url) as session:
+        query = select(FlagRecord)
+        if not include_stale:
+            query = query.where(FlagRecord.status == "open")
+        if severity:
+            query = query.where(FlagRecord.severity == severity)
+        if kind:
+            query = query.where(FlagRecord.kind == kind)
+        if municipality:
+            code = _municipality_code(municipality)
+            docs = (
+                select(FlagDocument.flag_id)
+                .join(Document, Document.id == FlagDocument.document_id)
+                .join(ExtractionRecord, ExtractionRecord.version_id == Document.current_version_id)
+                .where(ExtractionRecord.municipality_code == code)
+            )
+            query = query.where(FlagRecord.id.in_(docs))
+        records = session.scalars(query).all()
+        reviews = _latest_reviews(session, [r.id for r in records])
+    rank = {"error": 0, "warning": 1, "info": 2}
+    # By identity, not row id: the order rows were written in depends on which process checked first.
+    records = sorted(records, key=lambda r: (rank.get(r.severity, 3), r.kind, r.identity))
+    return [
+        FlagView(r.id, r.identity, r.kind, r.severity, r.message, r.matter, r.values, r.evidence, r.status, *reviews.get(r.id, (None, None)))
+        for r in records
+    ]
+
+
+def _municipality_code(name: str) -> str | None:
+    if name.isdigit() and len(name) == 4:
+        return name
+    from models.municipalities import resolve
+
+    found = resolve(name)
+    return found.code if found else None
+
+
+def _latest_reviews(session, flag_ids: list[int]) -> dict[int, tuple[str, str]]:
+    latest: dict[int, tuple[str, str]] = {}
+    for review in session.scalars(select(Review).where(Review.flag_id.in_(flag_ids)).order_by(Review.created_at, Review.id)):
+        latest[review.flag_id] = (review.decision, review.note)
+    return latest
+
+
+def flags_by_version(url: str, version_ids: list[int] | None = None) -> dict[int, list[dict[str, Any]]]:
+    """Open flags per current document version, for the export (a cross-document flag on each), most severe first;
+    of the given current versions only (the export's chunk) when `version_ids` is given."""
+    with session_scope(url) as session:
+        stmt = (
+            select(Document.current_version_id, FlagRecord)
+            .join(FlagDocument, FlagDocument.document_id == Document.id)
+            .join(FlagRecord, FlagRecord.id == FlagDocument.flag_id)
+            .where(FlagRecord.status == "open")
+        )
+        if version_ids is not None:
+            # By the documents of these versions: flag_documents is indexed by document, current_version_id is not.
+            stmt = stmt.where(FlagDocument.document_id.in_(select(DocumentVersion.document_id).where(DocumentVersion.id.in_(version_ids))))
+        rows = session.execute(stmt).all()
+    rank = {"error": 0, "warning": 1, "info": 2}
+    # Ordered by what a flag is, never by row id: rows are written in the order checks happened to run.
+    rows = sorted(rows, key=lambda row: (rank.get(row[1].severity, 3), row[1].kind, row[1].identity))
+    result: dict[int, list[dict[str, Any]]] = {}
+    for version_id, r in rows:
+        result.setdefault(version_id, []).append(
+            {"id": r.identity, "kind": r.kind, "severity": r.severity, "message": r.message, "values": r.values, "evidence": r.evidence}
+        )
+    return result
+
+
+class UnknownFlagError(LookupError):
+    pass
+
+
+def review_flag(url: str, identity: str, decision: str, note: str = "", reviewer: str = "") -> None:
+    """Record a reviewer's accept/dismiss with a note; earlier reviews are kept as the audit trail."""
+    if decision not in REVIEW_DECISIONS:
+        raise ValueError(f"decision must be one of {', '.join(REVIEW_DECISIONS)}")
+    with write_session(url) as session:
+        flag_id = session.scalar(select(FlagRecord.id).where(FlagRecord.identity == identity))
+        if flag_id is None:
+            raise UnknownFlagError(f"no flag with id {identity}")
+        session.add(Review(flag_id=flag_id, decision=decision, note=note, reviewer=reviewer))
