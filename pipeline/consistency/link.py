@@ -9,10 +9,10 @@ titles (rapidfuzz token_set_ratio on folded titles).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from extractors.case_numbers import CaseKey, case_key, parse_case_number
 from extractors.text import fold
 from models.claims import DocumentFacts
 from models.records import CaseNumber
@@ -27,55 +27,11 @@ _MIN_SHARED_WORDS = 4
 _MAX_LENGTH_RATIO = 2
 _MARKUP = re.compile(r"[*_#>|]+")
 
-_CASE_PATTERNS = (
-    # 2019/KS 0222 12, 2019/ÅON 0042 010, 2019/ÄON 0042
-    re.compile(r"(?P<year>(?:19|20)\d\d)\s*/\s*(?P<register>[^\W\d_]{1,8})\s*[-.]?\s*(?P<serial>\d{1,6})"),
-    # KS 2019/123, KS/2019:123, KS 2019.0123
-    re.compile(r"(?P<register>[^\W\d_]{1,8})\s*[/ ]\s*(?P<year>(?:19|20)\d\d)\s*[/:.]\s*(?P<serial>\d{1,6})"),
-    # SLK-2024-00074
-    re.compile(r"(?P<register>[^\W\d_]{1,8})-(?P<year>(?:19|20)\d\d)-(?P<serial>\d{1,6})"),
-    # Dnr 123/2019, 00367/2022
-    re.compile(r"^(?P<serial>\d{1,6})\s*/\s*(?P<year>(?:19|20)\d\d)"),
-    # SKL/SKR 18/00295 (yy/serial)
-    re.compile(r"^(?P<year>\d\d)\s*/\s*(?P<serial>\d{3,6})$"),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class CaseKey:
-    """A case number reduced to what survives OCR: year, folded register code, serial as a number."""
-
-    year: int
-    register: str
-    serial: int
-
-
-def case_key(case: CaseNumber) -> CaseKey | None:
-    """The comparable key of a case number, or None when it cannot be parsed."""
-    if case.year and case.serial and case.serial.strip("0 ").isdigit():
-        return CaseKey(case.year, fold(case.register or "").replace(" ", ""), int(case.serial))
-    raw = (case.normalised or case.raw).strip()
-    for pattern in _CASE_PATTERNS:
-        m = pattern.search(raw)
-        if not m:
-            continue
-        year = int(m.group("year"))
-        if year < 100:
-            year += 2000
-        register = m.groupdict().get("register") or ""
-        return CaseKey(year, fold(register), int(m.group("serial")))
-    return None
-
-
 def _register_as_printed(case: CaseNumber) -> str:
     if case.register:
         return case.register
-    raw = case.normalised or case.raw
-    for pattern in _CASE_PATTERNS:
-        m = pattern.search(raw)
-        if m and m.groupdict().get("register"):
-            return m.group("register")
-    return ""
+    parsed = parse_case_number(case.normalised or case.raw)
+    return parsed.register or "" if parsed else ""
 
 
 def _case_numbers(facts: DocumentFacts) -> list[CaseNumber]:

@@ -3,7 +3,8 @@
 from datetime import date
 
 from models.records import CaseNumber, Item, Meeting, Reference
-from pipeline.consistency.link import case_key, link_matters
+from extractors.case_numbers import case_key
+from pipeline.consistency.link import link_matters
 from pipeline.consistency.rules.references import case_number_variant, paragraph_out_of_range, reference_mismatch
 from tests.rules.helpers import facts
 
