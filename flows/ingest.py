@@ -76,7 +76,7 @@ def finish_document(doc: PreparedDocument, pages: list[PageText], settings: Sett
 
 
 @task(retries=1, retry_condition_fn=_transient, cache_policy=NO_CACHE)
-def extract_document(version_id: int, settings: Settings) -> bool:
+def extract_version(version_id: int, settings: Settings) -> bool:
     return steps.extract_or_record(settings.database_url, version_id)
 
 
@@ -244,7 +244,7 @@ def _ingest_round(files: list[str], settings: Settings, batch: _Batch) -> list[s
             batch.done(result)
             version_id = steps.version_to_extract(result)
             if version_id is not None:
-                batch.extracting.append(extract_document.submit(version_id, settings))
+                batch.extracting.append(extract_version.submit(version_id, settings))
             continue
         if not steps.first_reading(result, first_path):
             deferred.append(result.path)
