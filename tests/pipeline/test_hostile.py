@@ -25,7 +25,6 @@ from models.db import session_scope
 from models.paths import display_path, original_path
 from models.records import PageMethod
 from models.schema import Document, DocumentVersion, Page
-from tests.fixtures import seed_prefect_home
 from tests.ingest_runs import ingest_directly
 
 REPO = Path(__file__).resolve().parents[2]
@@ -300,7 +299,6 @@ def build_hostile(folder: Path) -> tuple[dict[str, Expected], list[str]]:
 
 
 def run_cli(paths: list[Path], url: str, home: Path) -> subprocess.CompletedProcess[str]:
-    seed_prefect_home(home)  # its temporary API starts from a migrated copy of Prefect's database
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(OMP_THREAD_LIMIT="1", PREFECT_HOME=str(home), PREFECT_LOGGING_LEVEL="WARNING", COLUMNS="400")
     return subprocess.run(
