@@ -121,27 +121,11 @@ def _upgrade_sqlite(engine: Engine, cfg: Config, revision: str) -> None:
 
 
 def downgrade(url: str, revision: str) -> None:
-    """Go back to `revision`; on SQLite with foreign keys off, as an upgrade runs (a batch copy of a table would
-    otherwise cascade-delete the rows that refer to it)."""
     engine = get_engine(url)
     cfg = alembic_config(url)
-    if engine.dialect.name != "sqlite":
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, revision)
-        return
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, revision)
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
-        finally:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
 
 
 def ensure_schema(url: str) -> None:
