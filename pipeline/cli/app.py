@@ -30,6 +30,5 @@ def main() -> None:
     os._exit(code)
 
 
-
 if __name__ == "__main__":
     main()
