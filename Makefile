@@ -31,8 +31,12 @@ demo: samples
 	$(PROTOKOLL) summary
 	$(PROTOKOLL) flags
 
+# On both cores (pytest-xdist; tests/conftest.py keeps what shares a fixture on one worker and hands the
+# longest tests out first). Bytecode is written (ignored by git) even where PYTHONDONTWRITEBYTECODE is set:
+# otherwise every worker and every `protokoll` process the tests start compiles the repo's modules again.
+TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest -q
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 bench: samples
 	$(PY) benchmarks/ingest_bench.py

@@ -5,8 +5,12 @@ backend and every test gets a copy of it: a file copy on SQLite, `CREATE DATABAS
 PostgreSQL, where the next test's copy is made on a background thread while a test runs. A PostgreSQL
 DROP DATABASE waits for a checkpoint (about 3 s on a busy disk), and drops under way at once share one:
 they run on a pool of background threads while the next tests run. Prefect's test harness is started
-once, in the background as soon as collection shows a test that needs it. What the session holds
-(databases, the harness) is released by `close_session_resources`, called from tests/conftest.py.
+once, in the background as soon as collection shows a test that needs it (under pytest-xdist: when the
+worker is handed one). A temporary Prefect API on a new home spends about 13 s of CPU creating and
+migrating its database before it answers, so the run migrates one Prefect home once and the harness
+and the tests' own temporary APIs start from copies of it (`seed_prefect_home`). What the session
+holds (databases, the harness, the shared API) is released by `close_session_resources`, called from
+tests/conftest.py.
 
 `database_url` runs a test on both backends. Tests whose code issues no dialect-specific SQL worth a
 second run are marked `@pytest.mark.sqlite_only` (see tests/conftest.py); dialect-specific behaviour
@@ -15,18 +19,24 @@ second run are marked `@pytest.mark.sqlite_only` (see tests/conftest.py); dialec
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+REPO = Path(__file__).resolve().parents[1]
 POSTGRES_ADMIN_URL = os.environ.get("PROTOKOLL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -124,16 +134,103 @@ class _PostgresDatabases:
         self.admin.dispose()
 
 
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Held by one process at a time: the workers of a pytest-xdist run share what is made under the run's root."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_root(config: pytest.Config) -> Path:
+    """The temporary folder of the whole run: the session's own, or under pytest-xdist the one its workers share."""
+    base = config._tmp_path_factory.getbasetemp()  # what the tmp_path_factory fixture hands out
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+PREFECT_HOME_CACHE = Path.home() / ".cache" / "protokoll" / "prefect-home"
+# Run with a Prefect home of its own: the server migrates its database and registers its blocks, then stops.
+_MIGRATE_PREFECT_HOME = """
+from flows.api import launch
+server = launch()
+problem = server.wait(300)
+server.stop()
+assert problem is None, problem
+"""
+
+
+def _prefect_release() -> str:
+    """The installed Prefect's version and its SQLite migrations, without importing Prefect."""
+    import hashlib
+    import importlib.metadata
+    import importlib.util
+
+    spec = importlib.util.find_spec("prefect")
+    assert spec is not None and spec.submodule_search_locations
+    migrations = Path(next(iter(spec.submodule_search_locations))) / "server" / "database" / "_migrations"
+    names = sorted(p.name for p in migrations.rglob("*.py"))
+    return f"{importlib.metadata.version('prefect')}-{hashlib.sha256(chr(0).join(names).encode()).hexdigest()[:12]}"
+
+
+def _migrate_prefect_home(folder: Path) -> None:
+    """A temporary API started once on a new home leaves its migrated database there; made aside and renamed."""
+    building = folder.with_name(f"{folder.name}.{uuid.uuid4().hex[:8]}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(building)
+    try:
+        subprocess.run([sys.executable, "-c", _MIGRATE_PREFECT_HOME], cwd=REPO, env=env, check=True, capture_output=True, timeout=600)
+        # One file to copy: the write-ahead log folded into the database.
+        with closing(sqlite3.connect(building / "prefect.db")) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for suffix in ("-wal", "-shm"):
+            (building / f"prefect.db{suffix}").unlink(missing_ok=True)
+        building.rename(folder)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
 class _SessionResources:
     """Whatever the session starts once and releases at its end."""
 
     def __init__(self) -> None:
         self.postgres: _PostgresDatabases | None = None
         self.sqlite_template: Path | None = None
+        self.root: Path | None = None
+        self.prefect_home: Path | None = None
+        self.prefect_home_lock = threading.Lock()
+        self.api: object | None = None  # tests.ingest_runs' shared temporary API, a flows.api.LocalApi
         self.harness: threading.Thread | None = None
         self.harness_ready = threading.Event()
         self.harness_stop = threading.Event()
         self.harness_error: BaseException | None = None
+
+    def prefect_home_template(self) -> Path:
+        """A Prefect home whose database is migrated, kept under ~/.cache/protokoll per Prefect release and made
+        by the first session that needs it (one at a time: workers and other sessions wait for it)."""
+        with self.prefect_home_lock:
+            if self.prefect_home is None:
+                folder = PREFECT_HOME_CACHE / _prefect_release()
+                with exclusive(folder.with_name(folder.name + ".lock")):
+                    if not (folder / "prefect.db").is_file():
+                        shutil.rmtree(folder, ignore_errors=True)  # what an interrupted build may have left
+                        _migrate_prefect_home(folder)
+                self.prefect_home = folder
+            return self.prefect_home
+
+    def shared_api_url(self) -> str:
+        """One temporary Prefect API for the `protokoll` processes of every test that passes `api_url`."""
+        if self.api is None:
+            server = launch_api(self.root / f"shared-api-{uuid.uuid4().hex[:8]}")
+            problem = server.wait(180)
+            if problem is not None:
+                server.stop()
+                raise RuntimeError(f"the shared Prefect API did not start: {problem}")
+            self.api = server
+        return self.api.url
 
     def postgres_databases(self) -> _PostgresDatabases:
         _postgres_or_fail()
@@ -166,14 +263,25 @@ class _SessionResources:
 
     def _run_harness(self) -> None:
         try:
-            from prefect.testing.utilities import prefect_test_harness
+            import prefect.testing.utilities as harness_module
 
-            with prefect_test_harness(server_startup_timeout=300):
-                self.harness_ready.set()
-                self.harness_stop.wait()
+            with pytest.MonkeyPatch.context() as patch:
+                # The harness keeps its database in a new folder of its own (`mkdtemp()`): one holding a copy of
+                # the migrated database instead.
+                patch.setattr(harness_module, "mkdtemp", self._seeded_harness_folder)
+                with harness_module.prefect_test_harness(server_startup_timeout=300):
+                    self.harness_ready.set()
+                    self.harness_stop.wait()
         except BaseException as e:  # noqa: BLE001 - handed to the test that waits for the harness
             self.harness_error = e
             self.harness_ready.set()
+
+    def _seeded_harness_folder(self) -> str:
+        import tempfile
+
+        folder = tempfile.mkdtemp()
+        shutil.copyfile(self.prefect_home_template() / "prefect.db", Path(folder) / "prefect-test.db")
+        return folder
 
     def wait_for_harness(self) -> None:
         self.start_harness_soon()
@@ -186,6 +294,9 @@ class _SessionResources:
             self.harness_stop.set()
             self.harness.join(timeout=60)
             self.harness = None
+        if self.api is not None:
+            self.api.stop()
+            self.api = None
         if self.postgres is not None:
             self.postgres.close()
             self.postgres = None
@@ -196,6 +307,31 @@ SESSION = _SessionResources()
 
 def close_session_resources() -> None:
     SESSION.close()
+
+
+def launch_api(home: Path):
+    """Start flows.api's own temporary Prefect API on a migrated copy of Prefect's database in `home`; the caller
+    waits for it (`.wait`) and stops it (`.stop`)."""
+    from flows.api import launch
+
+    seed_prefect_home(home)
+    previous = os.environ.get("PREFECT_HOME")
+    os.environ["PREFECT_HOME"] = str(home)
+    try:
+        return launch()
+    finally:
+        if previous is None:
+            os.environ.pop("PREFECT_HOME", None)
+        else:
+            os.environ["PREFECT_HOME"] = previous
+
+
+def seed_prefect_home(home: Path) -> Path:
+    """`home` as a Prefect home whose database is already migrated, for a temporary API to start from
+    (a home that exists already is left as it is)."""
+    if not home.exists():
+        shutil.copytree(SESSION.prefect_home_template(), home)
+    return home
 
 
 def _sqlite_copy(request: pytest.FixtureRequest, folder: Path) -> str:
@@ -262,9 +398,13 @@ def module_database_url(request, tmp_path_factory) -> Iterator[str]:
     release_database(url)
 
 
+def needs_prefect_harness(item: pytest.Item) -> bool:
+    return "prefect_harness" in getattr(item, "fixturenames", ())
+
+
 def start_prefect_harness_soon(items: list[pytest.Item]) -> None:
-    """Start the harness in the background when a collected test will need it (tests/conftest.py calls this)."""
-    if any("prefect_harness" in getattr(item, "fixturenames", ()) for item in items):
+    """Start the harness in the background when one of `items` will need it (tests/conftest.py calls this)."""
+    if any(needs_prefect_harness(item) for item in items):
         SESSION.start_harness_soon()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.fixtures import POSTGRES_ADMIN_URL, _postgres_or_fail
+from tests.fixtures import POSTGRES_ADMIN_URL, SESSION, _postgres_or_fail, launch_api, seed_prefect_home
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "samples" / "seeds"
@@ -48,7 +48,9 @@ def build_batch(folder: Path, size: int = 30) -> list[Path]:
 
 def cli_env(prefect_home: Path, api_url: str | None) -> dict[str, str]:
     """The environment of a `protokoll` process: its own Prefect home; `api_url` a running Prefect API, or None
-    for the command's own temporary API."""
+    for the command's own temporary API, which starts from a migrated copy of Prefect's database (seed_prefect_home)."""
+    if not api_url:
+        seed_prefect_home(prefect_home)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(
         PREFECT_HOME=str(prefect_home), PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
@@ -72,19 +74,8 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 600) -> subpr
 
 @contextmanager
 def prefect_api(home: Path) -> Iterator[str]:
-    """One temporary Prefect API (flows.api's own launcher) for a test module's runs: starting one per run
-    is the slow part of a small ingest."""
-    from flows.api import launch
-
-    previous = os.environ.get("PREFECT_HOME")
-    os.environ["PREFECT_HOME"] = str(home)
-    try:
-        server = launch()
-    finally:
-        if previous is None:
-            os.environ.pop("PREFECT_HOME", None)
-        else:
-            os.environ["PREFECT_HOME"] = previous
+    """One temporary Prefect API (flows.api's own launcher) on a migrated copy of Prefect's database in `home`."""
+    server = launch_api(home)
     try:
         problem = server.wait(180)
         assert problem is None, problem
@@ -94,11 +85,11 @@ def prefect_api(home: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def api_url(tmp_path_factory) -> Iterator[str]:
-    """One Prefect API for every `protokoll` process of a test module: several temporary servers starting at once
-    on a small machine would time out, which would test Prefect rather than the database."""
-    with prefect_api(tmp_path_factory.mktemp("prefect-api")) as url:
-        yield url
+def api_url() -> str:
+    """One Prefect API for the `protokoll` processes of every test that asks for it (the session's, started on
+    first use): several temporary servers starting at once on a small machine would time out, which would test
+    Prefect rather than the database, and starting one per run is the slow part of a small ingest."""
+    return SESSION.shared_api_url()
 
 
 @contextmanager

@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import psutil
@@ -81,6 +83,11 @@ def test_the_api_server_dies_with_a_killed_command(tmp_path):
     assert _gone(server.pid, 5)
 
 
+def _flow_runs(home: Path) -> int:
+    with closing(sqlite3.connect(home / "prefect.db")) as db:
+        return db.execute("SELECT count(*) FROM flow_run").fetchone()[0]
+
+
 def _processes_with_home(home: Path) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter():
@@ -119,6 +126,7 @@ def test_the_password_is_never_shown_nor_given_to_prefect(tmp_path):
         stored = [p for p in home.rglob("*") if p.is_file()]
         assert any(p.name.startswith("prefect.db") for p in stored)
         assert [p for p in stored if secret.encode() in p.read_bytes()] == []
+        assert _flow_runs(home) >= 1  # the home starts with a migrated, empty database: this run stored its own there
 
     unreachable = f"postgresql+psycopg://postgres:{secret}@127.0.0.1:1/none"
     failed = run_cli(["status", "--db", unreachable], cli_env(tmp_path / "prefect2", None))

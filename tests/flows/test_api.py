@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures import seed_prefect_home
+
 REPO = Path(__file__).resolve().parents[2]
 
 PROBE = """
@@ -35,7 +37,7 @@ else:
 
 def _probe(timeouts: list[float], tmp_path: Path, **env: str) -> dict:
     environ = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    environ.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", **env)
+    environ.update(PREFECT_HOME=str(seed_prefect_home(tmp_path / "prefect")), PREFECT_SERVER_ANALYTICS_ENABLED="false", **env)
     done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(timeouts)], cwd=REPO, env=environ,
                           capture_output=True, text=True, timeout=400)
     assert done.returncode == 0, done.stderr
@@ -76,8 +78,10 @@ def test_background_start_sees_the_callers_prefect_settings(tmp_path):
 
 
 def _run(code: str, tmp_path: Path, **env: str) -> str:
+    """`code` in an interpreter of its own, whose temporary API starts from a migrated copy of Prefect's database
+    (tests/test_cli.py's end-to-end run starts on a new Prefect home)."""
     environ = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    environ.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", **env)
+    environ.update(PREFECT_HOME=str(seed_prefect_home(tmp_path / "prefect")), PREFECT_SERVER_ANALYTICS_ENABLED="false", **env)
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environ, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip().splitlines()[-1]

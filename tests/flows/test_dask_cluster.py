@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures import postgres_url, sqlite_url  # noqa: F401
-from tests.ingest_runs import SEEDS, cli_env, run_cli, snapshot
+from tests.ingest_runs import SEEDS, api_url, cli_env, run_cli, snapshot  # noqa: F401 - api_url is a fixture
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,7 @@ def cluster(tmp_path):
                 process.kill()
 
 
-def test_a_real_cluster_stores_what_a_local_run_stores(cluster, postgres_url, sqlite_url, tmp_path):  # noqa: F811
+def test_a_real_cluster_stores_what_a_local_run_stores(cluster, postgres_url, sqlite_url, api_url, tmp_path):  # noqa: F811
     batch = tmp_path / "in"
     batch.mkdir()
     for source in sorted(SEEDS.glob("*.txt")):
@@ -64,7 +64,8 @@ def test_a_real_cluster_stores_what_a_local_run_stores(cluster, postgres_url, sq
     distributed = run_cli(["ingest", str(batch), "--dask", cluster, "--db", postgres_url], cli_env(tmp_path / "p1", None))
     assert distributed.returncode == 0, distributed.stdout + distributed.stderr
     assert "ingested 5, unchanged 0, partial 0, failed 0" in distributed.stdout
-    local = run_cli(["ingest", str(batch), "--db", sqlite_url, "--workers", "2"], cli_env(tmp_path / "p2", None))
+    # The reference run on threads needs no temporary API of its own: the run on the cluster has one.
+    local = run_cli(["ingest", str(batch), "--db", sqlite_url, "--workers", "2"], cli_env(tmp_path / "p2", api_url))
     assert local.returncode == 0, local.stdout + local.stderr
 
     on_cluster, cluster_flags = snapshot(postgres_url)

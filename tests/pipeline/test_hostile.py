@@ -25,6 +25,7 @@ from models.db import session_scope
 from models.paths import display_path, original_path
 from models.records import PageMethod
 from models.schema import Document, DocumentVersion, Page
+from tests.fixtures import SESSION
 from tests.ingest_runs import ingest_directly
 
 REPO = Path(__file__).resolve().parents[2]
@@ -298,9 +299,10 @@ def build_hostile(folder: Path) -> tuple[dict[str, Expected], list[str]]:
 # --- running ---------------------------------------------------------------
 
 
-def run_cli(paths: list[Path], url: str, home: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(paths: list[Path], url: str, home: Path, api_url: str) -> subprocess.CompletedProcess[str]:
+    """`protokoll ingest` in a process of its own, its flow run on the running Prefect API at `api_url`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env.update(OMP_THREAD_LIMIT="1", PREFECT_HOME=str(home), PREFECT_LOGGING_LEVEL="WARNING", COLUMNS="400")
+    env.update(OMP_THREAD_LIMIT="1", PREFECT_HOME=str(home), PREFECT_API_URL=api_url, PREFECT_LOGGING_LEVEL="WARNING", COLUMNS="400")
     return subprocess.run(
         [sys.executable, "-m", "pipeline.cli.app", "ingest", *map(os.fsdecode, paths), "--db", url, "--workers", "2"],
         cwd=REPO, env=env, capture_output=True, text=True, errors="backslashreplace", timeout=BATCH_TIMEOUT,
@@ -360,7 +362,7 @@ def test_a_hostile_batch_through_the_cli(tmp_path, database_url):
 
     # A relative and an absolute path to the same folder: one document per file.
     if database_url.startswith("sqlite"):
-        done = run_cli([corpus, Path(os.path.relpath(corpus / "hostile", REPO))], database_url, tmp_path / "prefect")
+        done = run_cli([corpus, Path(os.path.relpath(corpus / "hostile", REPO))], database_url, tmp_path / "prefect", SESSION.shared_api_url())
         assert done.returncode == 1, done.stdout + done.stderr
         assert "Traceback" not in done.stderr, done.stderr
         report = done.stdout
