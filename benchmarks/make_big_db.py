@@ -4,8 +4,9 @@ municipalities, dates, § and case numbers (for benchmarks/query_bench.py).
     .venv/bin/python benchmarks/make_big_db.py --db sqlite:///big.db --items 10000
     .venv/bin/python benchmarks/make_big_db.py --db sqlite:///big1m.db --items 1000000
 
-Small databases go through store_records like ingested documents; from BULK_FROM items on, synthetic protocols
-(all 290 municipalities, ten bodies each, 2015-2025) are written with bulk inserts (see bulk_build).
+Small databases go through store_extraction like ingested documents (the seed's text as their page); from BULK_FROM
+items on, synthetic protocols (all 290 municipalities, ten bodies each, 2015-2025) are written with bulk inserts of
+the rows pipeline.store.repository reads back (see bulk_build).
 """
 
 from __future__ import annotations
@@ -34,16 +35,21 @@ from models import municipalities  # noqa: E402
 from models.db import get_engine, session_scope, upgrade  # noqa: E402
 from models.paths import path_key  # noqa: E402
 from extractors.version import EXTRACTOR_VERSION  # noqa: E402
-from models.records import Extraction, PageMethod, PageText  # noqa: E402
-from models.schema import Base, Body, Case, Document, DocumentVersion, ExtractionRecord, ItemRecord, MunicipalityRecord, Party, Person, utcnow  # noqa: E402
-from pipeline.store.rows import name_key, store_records  # noqa: E402
+from models.records import Extraction, Item, PageMethod, PageText  # noqa: E402
+from models.schema import Base, Body, Case, Document, DocumentVersion, ExtractionRecord, ItemRecord, MunicipalityRecord, Page, Party, Person, utcnow  # noqa: E402
+from pipeline.store.extractions import store_extraction  # noqa: E402
+from pipeline.store.repository import ITEM_LISTS  # noqa: E402
+from pipeline.store.rows import name_key  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "samples" / "seeds"
 
 
+def seed_text(prefix: str) -> str:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
 def seed(prefix: str) -> Extraction:
-    path = next(SEEDS.glob(f"{prefix}_*.txt"))
-    return extract_document([PageText(number=1, text=path.read_text(encoding="utf-8"), method=PageMethod.TEXT)])
+    return extract_document([PageText(number=1, text=seed_text(prefix), method=PageMethod.TEXT)])
 
 
 def variant(base: Extraction, rng: random.Random, n: int) -> Extraction:
@@ -80,7 +86,8 @@ def build(url: str, items: int, seed_value: int = 7, batch: int = 25) -> int:
         return bulk_build(url, items, seed_value)
     upgrade(url)
     rng = random.Random(seed_value)
-    bases = [seed("001"), seed("004"), seed("000"), seed("003")]
+    prefixes = ("001", "004", "000", "003")
+    bases, texts = [seed(p) for p in prefixes], [seed_text(p) for p in prefixes]
     with session_scope(url) as s:
         have = s.scalar(select(func.count()).select_from(ItemRecord))
     n = 0
@@ -91,10 +98,13 @@ def build(url: str, items: int, seed_value: int = 7, batch: int = 25) -> int:
                 doc = Document(path=f"synthetic/{n:06d}.pdf", status="ok")
                 s.add(doc)
                 s.flush()
-                version = DocumentVersion(document_id=doc.id, version=1, sha256=f"{n:064d}", size=1, status="ok")
+                version = DocumentVersion(document_id=doc.id, version=1, sha256=f"{n:064d}", size=1, status="ok", page_count=1)
                 s.add(version)
                 s.flush()
-                store_records(s, version.id, doc.id, e)
+                # The page the sections' text is cut from.
+                s.add(Page(version_id=version.id, number=1, method=PageMethod.TEXT, text=texts[n % len(bases)]))
+                store_extraction(s, version.id, e)
+                doc.current_version_id = version.id
                 have += len(e.items)
                 n += 1
     return have
@@ -141,11 +151,10 @@ class ItemTemplate:
     kind: str | None
     search_text: str
     stems: str
-    exported: dict[str, Any]
+    item: Item
 
 
 def item_templates() -> list[ItemTemplate]:
-    from models.codec import to_jsonable
     from models.search_words import item_text, stemmed_text
 
     found = []
@@ -153,7 +162,7 @@ def item_templates() -> list[ItemTemplate]:
         for item in seed(prefix).items:
             clauses = list(item.decisions)
             words = item_text(item.title, clauses)
-            found.append(ItemTemplate(item.title or "", clauses, item.decision_kind, words, stemmed_text(words), to_jsonable(item)))
+            found.append(ItemTemplate(item.title or "", clauses, str(item.decision_kind) if item.decision_kind else None, words, stemmed_text(words), item))
     return found
 
 
@@ -186,7 +195,8 @@ class Writer:
     def flush(self) -> None:
         # Parents before children, for the foreign keys.
         for name in ("documents", "document_versions", "extractions", "spans", "meetings", "attendance", "cases", "case_aliases",
-                     "items", "decisions", "votes", "vote_choices", "case_mentions", "flags", "flag_documents", "items_fts"):
+                     "items", "decisions", "item_references", "item_entries", "votes", "vote_choices", "case_mentions", "flags",
+                     "flag_documents", "items_fts"):
             rows = self.rows.pop(name, [])
             if not rows:
                 continue
@@ -251,7 +261,6 @@ def bulk_build(url: str, items: int, seed_value: int = 7) -> int:
     engine = get_engine(url)
     rng = random.Random(seed_value)
     templates = item_templates()
-    attendee_shape = to_jsonable_attendance()
     registry = municipalities.registry()
     with engine.begin() as conn:
         have = conn.execute(select(func.count()).select_from(ItemRecord)).scalar()
@@ -281,7 +290,7 @@ def bulk_build(url: str, items: int, seed_value: int = 7) -> int:
                     break
                 code = codes[rng.randrange(len(codes))]
                 have += _document(out, ids, rng, code, municipalities_by_code[code], names_by_code[code], bodies[code], members[code],
-                                  templates, attendee_shape, serials, open_cases, known_cases, now)
+                                  templates, serials, open_cases, known_cases, now)
             first, last = out.rows["documents"][0]["id"], out.rows["documents"][-1]["id"]
             out.flush()
             # documents and versions point at each other: the current version is set once both are written.
@@ -293,7 +302,7 @@ def bulk_build(url: str, items: int, seed_value: int = 7) -> int:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             for table in ("documents", "document_versions", "extractions", "spans", "meetings", "attendance", "cases", "case_aliases",
-                          "items", "decisions", "votes", "vote_choices", "case_mentions", "persons", "flags"):
+                          "items", "decisions", "item_references", "item_entries", "votes", "vote_choices", "case_mentions", "persons", "flags"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
             conn.execute(text("ANALYZE"))
         else:
@@ -313,19 +322,12 @@ def stamp_extractions(url: str) -> int:
         ).rowcount
 
 
-def to_jsonable_attendance() -> dict[str, Any]:
-    """The exported shape of an attendance entry, from a seed (values replaced per person)."""
-    from models.codec import to_jsonable
-
-    meeting = next(m for m in seed("004").meetings if m.attendance)
-    return to_jsonable(meeting.attendance[0])
-
-
 def _document(out: Writer, ids: Ids, rng: random.Random, code: str, municipality_id: int, municipality: str,
               bodies: list[tuple[int, str, str]], members: list[tuple[int, str, str, int]], templates: list[ItemTemplate],
-              attendee_shape: dict[str, Any], serials: dict[tuple[str, int], int], open_cases: dict[str, list[tuple[int, str]]],
+              serials: dict[tuple[str, int], int], open_cases: dict[str, list[tuple[int, str]]],
               known_cases: set[tuple[str, str]], now: Any) -> int:
-    """One protocol: document, version, extraction, meeting with attendance, its § with decisions, cases and spans."""
+    """One protocol: document, version, extraction header, meeting with attendance, its § with decisions, references
+    and lists, cases and spans."""
     document_id, version_id = ids.take("documents"), ids.take("document_versions")
     body_id, body, register = bodies[rng.randrange(len(bodies))]
     day = date(2015, 1, 1) + timedelta(days=rng.randrange(4000))
@@ -335,54 +337,55 @@ def _document(out: Writer, ids: Ids, rng: random.Random, code: str, municipality
             status="ok", page_count=4, ocr=False, ingested_at=now)
     meeting_id, meeting_span = ids.take("meetings"), ids.take("spans")
     out.add("spans", id=meeting_span, document_id=document_id, version_id=version_id, page=1, start=0, end=400, box=None, confidence=None)
-    out.add("meetings", id=meeting_id, document_id=document_id, version_id=version_id, municipality_id=municipality_id, body_id=body_id,
-            date=day, adjusters=[], span_id=meeting_span)
-    attendance = []
-    for person_id, name, party, party_id in rng.sample(members, min(len(members), rng.randrange(*ATTENDEES))):
-        out.add("attendance", id=ids.take("attendance"), meeting_id=meeting_id, person_id=person_id, party_id=party_id, name=name,
-                role="member", paragraphs=[], municipality_id=municipality_id)
-        attendance.append(attendee_shape | {"name": name, "party": party, "municipality": None, "span": None})
+    attendance = rng.sample(members, min(len(members), rng.randrange(*ATTENDEES)))
     first = rng.randrange(1, 200)
-    exported_items, case_numbers = [], []
-    for paragraph in range(first, first + rng.randrange(10, 31)):
+    paragraphs = range(first, first + rng.randrange(10, 31))
+    out.add("meetings", id=meeting_id, document_id=document_id, version_id=version_id, municipality_id=municipality_id, body_id=body_id,
+            body=body, date=day, paragraph_first=paragraphs[0], paragraph_last=paragraphs[-1], adjusters=[], span_id=meeting_span)
+    for person_id, name, party, party_id in attendance:
+        out.add("attendance", id=ids.take("attendance"), meeting_id=meeting_id, person_id=person_id, party_id=party_id, name=name,
+                party=party, role="member", paragraphs=[], times=[], municipality_id=municipality_id)
+    for paragraph in paragraphs:
         template = templates[rng.randrange(len(templates))]
         item_id, span_id = ids.take("items"), ids.take("spans")
         case_id, normalised = _case(out, ids, rng, code, municipality_id, day, register, serials, open_cases, known_cases)
         page = 1 + (paragraph - first) // 6
         out.add("spans", id=span_id, document_id=document_id, version_id=version_id, page=page, start=0, end=200, box=None, confidence=None)
+        year, case_register, serial = normalised.replace("/", " ").split() if case_id is not None else (None, None, None)
         out.add("items", id=item_id, document_id=document_id, version_id=version_id, meeting_id=meeting_id, municipality_id=municipality_id,
-                body_id=body_id, case_id=case_id, case_number=normalised, number=str(paragraph), paragraph=paragraph, title=template.title,
-                meeting_date=day, search_text=template.search_text, span_id=span_id, rule="synthetic")
-        out.add("decisions", id=ids.take("decisions"), item_id=item_id, kind=template.kind, clauses=template.clauses, immediate_adjustment=False)
+                body_id=body_id, case_id=case_id, case_number=normalised, case_normalised=normalised, case_year=int(year) if year else None,
+                case_register=case_register, case_serial=serial, case_classification=None, case_rule="synthetic" if case_id is not None else None,
+                case_number_confidence=1.0 if case_id is not None else None, case_span_id=None, number=str(paragraph), paragraph=paragraph,
+                title=template.title, body=body, proposed_by=template.item.proposed_by, meeting_date=day, search_text=template.search_text,
+                span_id=span_id, rule="synthetic")
+        out.add("decisions", id=ids.take("decisions"), item_id=item_id, kind=template.kind, clauses=template.clauses,
+                immediate_adjustment=template.item.immediate_adjustment)
+        for reference in template.item.references:
+            out.add("item_references", id=ids.take("item_references"), item_id=item_id, text=reference.text, body=reference.body,
+                    date=reference.date, paragraph=reference.paragraph, rule=reference.rule, span_id=None)
+        for field_name, kind in ITEM_LISTS.items():
+            for line in getattr(template.item, field_name):
+                out.add("item_entries", id=ids.take("item_entries"), item_id=item_id, kind=kind, text=line)
         if out.conn.dialect.name == "sqlite":
             out.add("items_fts", id=item_id, stems=template.stems)
         if case_id is not None:
             out.add("case_mentions", id=ids.take("case_mentions"), case_id=case_id, document_id=document_id, version_id=version_id,
-                    raw=f"Dnr {normalised}", span_id=span_id)
-            case_numbers.append({"normalised": normalised, "raw": f"Dnr {normalised}"})
+                    raw=f"Dnr {normalised}", normalised=normalised, year=int(year), register=case_register, serial=serial,
+                    classification=None, rule="synthetic", confidence=1.0, span_id=span_id)
         if rng.random() < VOTE_SHARE and attendance:
             vote_id = ids.take("votes")
             out.add("votes", id=vote_id, item_id=item_id, yes=None, no=None, abstain=None, proposition=None, span_id=span_id)
-            for person_id, name, _, _ in rng.sample(members, min(len(members), 11)):
-                out.add("vote_choices", id=ids.take("vote_choices"), vote_id=vote_id, person_id=person_id, name=name, choice=rng.choice(("yes", "no")))
-        exported_items.append(template.exported | {
-            "number": str(paragraph), "paragraph": paragraph, "body": body, "meeting_date": day.isoformat(),
-            "case_number": case_numbers[-1] if case_id is not None else None, "span": {"page": page, "start": 0, "end": 200, "box": None, "confidence": None},
-        })
-    data = {
-        "doc_type": "minutes", "municipality": municipality, "municipality_code": code, "date": day.isoformat(), "sections": [],
-        "meetings": [{"body": body, "date": day.isoformat(), "paragraph_range": [first, first + len(exported_items) - 1], "attendance": attendance}],
-        "items": exported_items, "case_numbers": case_numbers, "dates": [], "periods": [], "amounts": [], "entities": [],
-        "extractor_version": EXTRACTOR_VERSION,
-    }
+            for person_id, name, party, _ in rng.sample(members, min(len(members), 11)):
+                out.add("vote_choices", id=ids.take("vote_choices"), vote_id=vote_id, person_id=person_id, name=name, printed=f"{name} ({party})",
+                        choice=rng.choice(("yes", "no")))
     out.add("extractions", id=ids.take("extractions"), version_id=version_id, extractor_version=EXTRACTOR_VERSION, doc_type="minutes",
-            municipality_code=code, document_date=day.isoformat(), data=data, created_at=now, checked_at=None)
+            municipality=municipality, municipality_code=code, document_date=day, created_at=now, checked_at=None)
     if document_id % 50 == 0:
         flag_id = ids.take("flags")
         out.add("flags", id=flag_id, identity=f"{document_id:064x}"[-16:], kind="synthetic_check", severity="info", message="synthetic flag",
                 matter=None, values=[], evidence=[], status="open", first_seen=now, last_seen=now)
         out.add("flag_documents", flag_id=flag_id, document_id=document_id)
-    return len(exported_items)
+    return len(paragraphs)
 
 
 def _case(out: Writer, ids: Ids, rng: random.Random, code: str, municipality_id: int, day: date, register: str,

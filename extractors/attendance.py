@@ -16,7 +16,7 @@ import re
 
 from extractors.patternfile import load_rules
 from extractors.text import fold
-from models.records import AttendanceEntry, Span
+from models.records import AttendanceEntry, AttendanceRole, Span
 
 _RULES = load_rules("attendance")
 # Section headings (folded) -> role, and the function every entry under it has unless its line names another.
@@ -113,7 +113,7 @@ def parse_person(line: str, role: str, heading_function: str | None = None) -> A
         entry.function = "tjänstgörande ersättare"
         folded_rest = folded_rest[: serving.start()] + " " * (serving.end() - serving.start()) + folded_rest[serving.end() :]
     if entry.function == "tjänstgörande ersättare":
-        entry.role = "member"
+        entry.role = AttendanceRole.MEMBER
     for p in PARAGRAPHS.finditer(folded_rest):
         entry.paragraphs.extend(n for n in expand_paragraphs(p["list"]) if n not in entry.paragraphs)
         folded_rest = folded_rest[: p.start()] + " " * (p.end() - p.start()) + folded_rest[p.end() :]

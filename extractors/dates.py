@@ -24,7 +24,7 @@ import dateparser
 
 from extractors.patternfile import fragment, load_rules
 from extractors.text import DocText, fold
-from models.records import DateFact, Meeting, Section, Span
+from models.records import DateFact, Meeting, Section, SectionKind, Span
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,
@@ -383,15 +383,14 @@ def _letterhead_dates(text: str) -> list[date]:
 
 def document_date(doc: DocText, sections: list[Section], meetings: Sequence[Meeting]) -> date | None:
     """The date a document speaks from: its latest protocol-cover meeting (`meetings`, as
-    `extractors.meetings.extract_meetings` found them); else the latest letterhead date (the heads of its letters,
-    minutes and reports, and dates beside a letterhead's reference), so a bundle of letters speaks from its newest
-    letter."""
+    `extractors.meetings.extract_meetings` found them); else the latest letterhead date (the head of the document
+    and of each letter in it, and dates beside a letterhead's reference), so a bundle of letters speaks from its
+    newest letter."""
     meeting_dates = [m.date for m in meetings if m.date]
     if meeting_dates:
         return max(meeting_dates)
     found = _letterhead_dates(doc.text)
-    scopes = [s for s in sections if s.kind in ("letter", "minutes", "report")]
-    for offset in [s.start for s in scopes] + [0]:
+    for offset in [s.start for s in sections if s.kind == SectionKind.LETTER] + [0]:
         head = doc.text[offset : offset + _HEAD_CHARS]
         first = next((f.value for f in extract_dates(head, base=offset) if f.role in ("document", "meeting")), None)
         if first:

@@ -15,7 +15,7 @@ from extractors.references import extract_references
 from extractors.segment import strip_noise
 from extractors.text import DocText, fold, fold_ocr
 from extractors.votes import extract_votes
-from models.records import CaseNumber, Item, Meeting, Reference, Section, Span, Vote
+from models.records import CaseNumber, DecisionKind, Item, Meeting, Reference, Section, Span, Vote
 
 
 @dataclass(slots=True)
@@ -240,7 +240,7 @@ def _adopt_proposal(item: Item, heads: list[_Heading], protocol_body: str | None
         return
     proposal = next((h for h in heads if h.kind == "proposal" and h.body == item.body), None)
     if proposal and same_body(proposal.target, protocol_body):
-        item.proposed_by, item.body, item.decision_kind = item.body, protocol_body, "decision"
+        item.proposed_by, item.body, item.decision_kind = item.body, protocol_body, DecisionKind.DECISION
 
 
 def _adopts_proposal(clause: str) -> bool:
@@ -442,8 +442,9 @@ def _paragraph_item(doc: DocText, section: Section, clean: str, protocol_body: s
             chosen = head.kind
         item.decisions += [c for c in real if c not in item.decisions]
     if _informational(item.decisions):
-        chosen = "information"
-    item.decision_kind = chosen or (blocks[0][0].kind if blocks else None)
+        chosen = DecisionKind.INFORMATION
+    kind = chosen or (blocks[0][0].kind if blocks else None)
+    item.decision_kind = DecisionKind(kind) if kind else None
     _adopt_proposal(item, [head for head, _ in blocks], protocol_body)
 
     first_line_end = text.find("\n")
@@ -599,11 +600,11 @@ def _minutes_item(doc: DocText, section: Section, clean: str) -> Item:
         i += 1
     folded_title = fold(title or "")
     if _informational(item.decisions):
-        item.decision_kind = "information"
+        item.decision_kind = DecisionKind.INFORMATION
     elif item.decisions:
-        item.decision_kind = "decision"
+        item.decision_kind = DecisionKind.DECISION
     elif folded_title.startswith(("information", "dialog")):
-        item.decision_kind = "information"
+        item.decision_kind = DecisionKind.INFORMATION
     item.immediate_adjustment = bool(_ADJUSTED.search(fold(text)))
     return item
 

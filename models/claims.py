@@ -11,11 +11,27 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from models.records import Extraction
 
 ASSERTIONS = ("stated", "corrected", "extended")
-SEVERITIES = ("error", "warning", "info")
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class FlagStatus(StrEnum):
+    OPEN = "open"  # raised by the latest check
+    STALE = "stale"  # no longer raised; kept with its reviews
+
+
+class ReviewDecision(StrEnum):
+    ACCEPTED = "accepted"  # the finding is right
+    DISMISSED = "dismissed"  # a false alarm
 
 ClaimValue = str | int | float | tuple
 
@@ -77,7 +93,7 @@ class Flag:
     """A finding for a QA reviewer: which rule fired, how bad, and the quotes on each side."""
 
     kind: str
-    severity: str
+    severity: Severity
     message: str
     values: list[str]
     evidence: list[Evidence]
@@ -85,8 +101,7 @@ class Flag:
     identity: str = field(default="")
 
     def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"unknown severity {self.severity!r}")
+        object.__setattr__(self, "severity", Severity(self.severity))
         if not self.identity:
             object.__setattr__(
                 self, "identity", flag_identity(self.kind, self.matter, self.values, self.evidence)

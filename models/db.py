@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -106,12 +106,17 @@ def upgrade(url: str, revision: str = "head") -> None:
 def _upgrade_sqlite(engine: Engine, cfg: Config, revision: str) -> None:
     """One transaction (BEGIN IMMEDIATE), with foreign keys off: a batch migration copies a table and drops the
     original, and with foreign keys on that drop would first delete (cascade) every row referring to it."""
+    _sqlite_migration(engine, cfg, lambda: command.upgrade(cfg, revision))
+
+
+def _sqlite_migration(engine: Engine, cfg: Config, step: Callable[[], None]) -> None:
+    """Run one Alembic `step` on SQLite in one transaction with foreign keys off (see `_upgrade_sqlite`)."""
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         try:
             _retry_locked(lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"))
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            step()
             conn.commit()
         except BaseException:
             conn.rollback()
@@ -121,11 +126,16 @@ def _upgrade_sqlite(engine: Engine, cfg: Config, revision: str) -> None:
 
 
 def downgrade(url: str, revision: str) -> None:
+    """Go back to `revision`; on SQLite with foreign keys off, as an upgrade runs (a batch copy of a table would
+    otherwise cascade-delete the rows that refer to it)."""
     engine = get_engine(url)
     cfg = alembic_config(url)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+        return
+    _sqlite_migration(engine, cfg, lambda: command.downgrade(cfg, revision))
 
 
 def ensure_schema(url: str) -> None:

@@ -3,16 +3,18 @@
 The record types are the contract: Document -> Page -> Section -> extracted
 records (each with a Span) -> Claims -> Flags.  Stages exchange these, never
 plain dicts.
+Closed vocabularies (kinds, roles, statuses) are StrEnums: each member is its stored string, so JSON and the
+database hold the same text as before they were enums.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
-class FileKind(str, Enum):
+class FileKind(StrEnum):
     """What a file is, decided from its bytes (magic numbers), not its name."""
 
     PDF = "pdf"
@@ -22,7 +24,9 @@ class FileKind(str, Enum):
     TEXT = "text"
 
 
-class PageMethod(str, Enum):
+class PageMethod(StrEnum):
+    """How a page's text was read: its text layer or OCR."""
+
     TEXT = "text"
     OCR = "ocr"
 
@@ -55,7 +59,7 @@ class OcrResult:
     regions: list[Region] = field(default_factory=list)
 
 
-class RegionKind(str, Enum):
+class RegionKind(StrEnum):
     """What a stretch of a page's text is, as its layout shows it."""
 
     HEADER = "header"  # running page header, repeated at the top of the pages
@@ -122,6 +126,23 @@ class Span:
     confidence: float | None = None
 
 
+class SectionKind(StrEnum):
+    """What a section of a document is (patterns/sections.jsonl names the kinds its rules find)."""
+
+    PROTOCOL_COVER = "protocol_cover"
+    NOTICE = "notice"  # ANSLAG/BEVIS: when the minutes were adjusted and posted
+    ATTENDANCE = "attendance"  # närvarolista
+    PARAGRAPH_EXTRACT = "paragraph_extract"  # a § of a protocol
+    MINUTES_ITEM = "minutes_item"  # a numbered agenda item of minutes or a kallelse
+    LETTER = "letter"
+    EMAIL = "email"
+    BOARD_MESSAGE = "board_message"
+    TJANSTESKRIVELSE = "tjansteskrivelse"
+    TABLE = "table"
+    REPORT_BODY = "report_body"
+    OTHER = "other"
+
+
 @dataclass(slots=True)
 class Section:
     """A typed stretch of a document (cover, § extract, närvarolista, letter, ...).
@@ -130,7 +151,7 @@ class Section:
     form feed); `page_start`/`page_end` are 1-based page numbers.
     """
 
-    kind: str
+    kind: SectionKind
     start: int
     end: int
     page_start: int
@@ -138,6 +159,10 @@ class Section:
     text: str
     rule: str = ""
     label: str | None = None  # the section's own label as printed: "55" for § 55, "5b" for agenda item 5 b)
+
+    def __post_init__(self) -> None:
+        # A kind outside the set fails where the section is made, not when its stored extraction is read back.
+        self.kind = SectionKind(self.kind)
 
 
 @dataclass(slots=True)
@@ -155,6 +180,12 @@ class CaseNumber:
     confidence: float = 1.0  # below 1 when read without its label ("Dnr") or from a damaged heading
 
 
+class EntityLabel(StrEnum):
+    MUNICIPALITY = "municipality"
+    BODY = "body"
+    ORGANISATION = "organisation"
+
+
 @dataclass(slots=True)
 class Entity:
     """A municipality, deciding body (organ) or other organisation the text names.
@@ -163,11 +194,14 @@ class Entity:
     ("Kommunstyrelsens" -> "Kommunstyrelsen"), the organisation's name.
     """
 
-    label: str  # municipality | body | organisation
+    label: EntityLabel
     text: str
     value: str
     rule: str = ""
     span: Span | None = None
+
+    def __post_init__(self) -> None:
+        self.label = EntityLabel(self.label)
 
 
 @dataclass(slots=True)
@@ -199,6 +233,14 @@ class Vote:
     """Below 1 when the parse is partial (names listed differ from the stated count, a list cut short)."""
 
 
+class DecisionKind(StrEnum):
+    """What an item's decision block is: the body's decision, its proposal to another body, or information filed."""
+
+    DECISION = "decision"
+    PROPOSAL = "proposal"
+    INFORMATION = "information"
+
+
 @dataclass(slots=True)
 class Item:
     """One § extract or agenda item (ärende)."""
@@ -209,7 +251,7 @@ class Item:
     case_number: CaseNumber | None = None
     body: str | None = None
     meeting_date: date | None = None
-    decision_kind: str | None = None
+    decision_kind: DecisionKind | None = None
     decisions: list[str] = field(default_factory=list)
     immediate_adjustment: bool = False
     references: list[Reference] = field(default_factory=list)
@@ -227,13 +269,26 @@ class Item:
     proposed_by: str | None = None  # the body whose förslag the deciding body adopted ("Kommunstyrelsens förslag till kommunfullmäktige")
     confidence: float = 1.0  # below 1 when the heading was taken only because its number fits the § sequence (OCR)
 
+    def __post_init__(self) -> None:
+        if self.decision_kind is not None:
+            self.decision_kind = DecisionKind(self.decision_kind)
+
+
+class AttendanceRole(StrEnum):
+    """How a person in a närvarolista took part."""
+
+    MEMBER = "member"  # beslutande ledamot
+    SUBSTITUTE = "substitute"  # ersättare
+    OTHER = "other"  # övriga närvarande: officials, secretary, guests
+    ABSENT = "absent"
+
 
 @dataclass(slots=True)
 class AttendanceEntry:
-    """One person in a närvarolista: role is member/substitute/other/absent."""
+    """One person in a närvarolista and how they took part."""
 
     name: str
-    role: str
+    role: AttendanceRole
     party: str | None = None
     function: str | None = None
     title: str | None = None
@@ -246,6 +301,9 @@ class AttendanceEntry:
     rule: str = ""
     confidence: float = 1.0
     """Below 1 when the entry was read in part (a list cut by a page break, a line not fully understood)."""
+
+    def __post_init__(self) -> None:
+        self.role = AttendanceRole(self.role)
 
 
 @dataclass(slots=True)
@@ -272,16 +330,33 @@ class Meeting:
     """Below 1 when the cover refers its attendance elsewhere and no list was found to attach."""
 
 
+class DateRole(StrEnum):
+    """What a date printed in a document is (patterns/dates.jsonl names the roles its rules give)."""
+
+    DOCUMENT = "document"  # the document's own date
+    MEETING = "meeting"
+    ADJUSTED = "adjusted"  # justerad
+    NOTICE_POSTED = "notice_posted"  # anslaget
+    NOTICE_REMOVED = "notice_removed"
+    DEADLINE = "deadline"
+    DECISION = "decision"
+    EVENT = "event"
+    OTHER = "other"
+
+
 @dataclass(slots=True)
 class DateFact:
-    """A date with its role (document, meeting, adjusted, notice_posted, deadline, decision, event, ...)."""
+    """A date with its role."""
 
     text: str
     value: date
-    role: str
+    role: DateRole
     span: Span | None = None
     rule: str = ""
     time: str | None = None
+
+    def __post_init__(self) -> None:
+        self.role = DateRole(self.role)
 
 
 @dataclass(slots=True)
@@ -309,11 +384,22 @@ class Amount:
     rule: str = ""
 
 
+class DocType(StrEnum):
+    PROTOCOL = "protocol"
+    PROTOCOL_EXTRACT = "protocol_extract"
+    PROTOCOL_BUNDLE = "protocol_bundle"  # § extracts with their attachments (letters, covers of other bodies)
+    LETTER = "letter"
+    MINUTES = "minutes"  # minnesanteckningar: numbered agenda items, no §
+    AGENDA = "agenda"  # kallelse / föredragningslista
+    REPORT = "report"
+    OTHER = "other"
+
+
 @dataclass(slots=True)
 class Extraction:
     """Everything extracted from one document version."""
 
-    doc_type: str
+    doc_type: DocType
     municipality: str | None = None
     municipality_code: str | None = None
     date: date | None = None
@@ -326,6 +412,9 @@ class Extraction:
     amounts: list[Amount] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     extractor_version: str = ""  # extractors.version.EXTRACTOR_VERSION, set by the extractor that made it
+
+    def __post_init__(self) -> None:
+        self.doc_type = DocType(self.doc_type)
 
 
 @dataclass(slots=True)
@@ -346,12 +435,30 @@ class PreparedDocument:
     deadline: float | None = None
 
 
+class DocumentStatus(StrEnum):
+    """Where the latest attempt on a document, or the storing of one version, stands."""
+
+    PENDING = "pending"  # begun, not finished
+    OK = "ok"
+    PARTIAL = "partial"  # stored, a page failed OCR
+    FAILED = "failed"  # documents only: nothing of this attempt was stored
+
+
+class OutcomeStatus(StrEnum):
+    """What happened to one file in a batch."""
+
+    INGESTED = "ingested"
+    UNCHANGED = "unchanged"  # these bytes were stored already
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+
 @dataclass(slots=True)
 class Outcome:
     """What happened to one file in a batch."""
 
     path: str
-    status: str  # ingested, unchanged, partial, failed
+    status: OutcomeStatus
     sha256: str | None = None
     pages: int = 0
     ocr_pages: int = 0
@@ -361,6 +468,9 @@ class Outcome:
     # Stored bytes whose extraction is missing for the current extractor version (new rules, or it failed).
     needs_extraction: bool = False
 
+    def __post_init__(self) -> None:
+        self.status = OutcomeStatus(self.status)
+
     @property
     def ok(self) -> bool:
-        return self.status in ("ingested", "unchanged")
+        return self.status in (OutcomeStatus.INGESTED, OutcomeStatus.UNCHANGED)

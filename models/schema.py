@@ -8,6 +8,7 @@ confidence, word boxes, layout regions) and its extraction, keyed by extractor v
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Enum,
     Float,
     ForeignKey,
     Index,
@@ -30,7 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from models.claims import FlagStatus, ReviewDecision, Severity
 from models.paths import path_key
+from models.records import AttendanceRole, DateRole, DecisionKind, DocType, DocumentStatus, FileKind, PageMethod
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -41,6 +45,13 @@ NAMING_CONVENTION = {
 }
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def closed_set(members: type[StrEnum], length: int) -> Enum:
+    """A closed set's column: its members' strings in a VARCHAR(length), the text stored before it was an enum."""
+    # No native ENUM type and no CHECK constraint: a new member needs no migration. A string outside the set is
+    # refused on write (validate_strings) and cannot be read back, so migration 0010 maps the strays it finds.
+    return Enum(members, native_enum=False, values_callable=lambda e: [m.value for m in e], length=length, validate_strings=True)
 
 
 def utcnow() -> datetime:
@@ -67,8 +78,8 @@ class Document(Base):
     path_key: Mapped[str] = mapped_column(String(64), unique=True, default=_path_key_default)
     # The exact bytes of a path that is not valid UTF-8, to open the file again; NULL otherwise.
     path_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # Outcome of the latest attempt on this path: ok, failed or partial.
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # Outcome of the latest attempt on this path.
+    status: Mapped[DocumentStatus] = mapped_column(closed_set(DocumentStatus, 16), default=DocumentStatus.PENDING)
     error_code: Mapped[str | None] = mapped_column(String(32))
     error_message: Mapped[str | None] = mapped_column(Text)
     current_version_id: Mapped[int | None] = mapped_column(
@@ -106,8 +117,8 @@ class DocumentVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str | None] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    kind: Mapped[FileKind | None] = mapped_column(closed_set(FileKind, 16))
+    status: Mapped[DocumentStatus] = mapped_column(closed_set(DocumentStatus, 16), default=DocumentStatus.PENDING)
     page_count: Mapped[int] = mapped_column(Integer, default=0)
     ocr: Mapped[bool] = mapped_column(Boolean, default=False)
     encoding: Mapped[str | None] = mapped_column(String(32))
@@ -134,7 +145,7 @@ class Page(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    method: Mapped[str] = mapped_column(String(8))
+    method: Mapped[PageMethod] = mapped_column(closed_set(PageMethod, 8))
     confidence: Mapped[float | None] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text, default="")
     # [[text, left, top, width, height, conf, line], ...]: compact, and enough to crop evidence.
@@ -165,7 +176,9 @@ class IngestError(Base):
 
 
 class ExtractionRecord(Base):
-    """The extraction of one document version by one extractor version (JSON of models.records.Extraction)."""
+    """The extraction of one document version by one extractor version: its document-level values; what lies
+    below them is in the relational rows (pipeline.store.repository reads it back), kept for the document's
+    current extraction only (migration 0011)."""
 
     __tablename__ = "extractions"
     __table_args__ = (UniqueConstraint("version_id", "extractor_version"),)
@@ -173,10 +186,11 @@ class ExtractionRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"), index=True)
     extractor_version: Mapped[str] = mapped_column(String(16))
-    doc_type: Mapped[str] = mapped_column(String(32))
+    doc_type: Mapped[DocType] = mapped_column(closed_set(DocType, 32))
     municipality_code: Mapped[str | None] = mapped_column(String(4), index=True)
-    document_date: Mapped[str | None] = mapped_column(String(10))
-    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    document_date: Mapped[date | None] = mapped_column(Date)
+    # The municipality's name as the document gives it (migration 0011).
+    municipality: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # When the consistency check last covered this extraction (migration 0006); None: still to check.
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
@@ -190,13 +204,12 @@ class FlagRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     identity: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(48), index=True)
-    severity: Mapped[str] = mapped_column(String(8), index=True)
+    severity: Mapped[Severity] = mapped_column(closed_set(Severity, 8), index=True)
     message: Mapped[str] = mapped_column(Text)
     matter: Mapped[str | None] = mapped_column(String(256))
     values: Mapped[list[Any]] = mapped_column(JsonType)
     evidence: Mapped[list[Any]] = mapped_column(JsonType)
-    # open: raised by the latest check; stale: no longer raised (kept with its reviews).
-    status: Mapped[str] = mapped_column(String(8), default="open")
+    status: Mapped[FlagStatus] = mapped_column(closed_set(FlagStatus, 8), default=FlagStatus.OPEN)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -217,7 +230,7 @@ class Review(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id", ondelete="CASCADE"), index=True)
-    decision: Mapped[str] = mapped_column(String(16))
+    decision: Mapped[ReviewDecision] = mapped_column(closed_set(ReviewDecision, 16))
     note: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(String(128), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -347,6 +360,14 @@ class CaseMention(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
     raw: Mapped[str] = mapped_column(String(256))
     span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    # The number's parts as printed here (case_id is the case it joins), the rule that read it, how sure (0011).
+    normalised: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+    register: Mapped[str | None] = mapped_column(String(32))
+    serial: Mapped[str | None] = mapped_column(String(32))
+    classification: Mapped[str | None] = mapped_column(String(32))
+    rule: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
 
 
@@ -375,6 +396,10 @@ class MeetingRecord(Base):
     span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
     rule: Mapped[str] = mapped_column(String(64), default="", server_default="")
     confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
+    # As printed (body_id is its base form); where the minutes are adjusted and kept (migration 0011).
+    body: Mapped[str | None] = mapped_column(Text)
+    adjustment_place: Mapped[str | None] = mapped_column(Text)
+    storage_place: Mapped[str | None] = mapped_column(Text)
 
     attendance: Mapped[list[Attendance]] = relationship(back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
@@ -390,7 +415,7 @@ class Attendance(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
     name: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[AttendanceRole] = mapped_column(closed_set(AttendanceRole, 16))
     function: Mapped[str | None] = mapped_column(String(256))
     title: Mapped[str | None] = mapped_column(String(256))
     department: Mapped[str | None] = mapped_column(String(256))
@@ -402,6 +427,12 @@ class Attendance(Base):
     span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
     rule: Mapped[str] = mapped_column(String(64), default="", server_default="")
     confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
+    # As printed (migration 0011): the name when it differs from `name` (a name printed twice), the party, the
+    # municipality the person represents, and [[from, to], ...] times of presence.
+    printed_name: Mapped[str | None] = mapped_column(Text)
+    party: Mapped[str | None] = mapped_column(Text)
+    municipality: Mapped[str | None] = mapped_column(Text)
+    times: Mapped[list[Any]] = mapped_column(JsonType, default=list, server_default=text("'[]'"))
 
     meeting: Mapped[MeetingRecord] = relationship(back_populates="attendance", lazy="raise")
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
@@ -434,11 +465,26 @@ class ItemRecord(Base):
     confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
     # How sure the case-number rule is (a value read without its label is less sure); None without a case number.
     case_number_confidence: Mapped[float | None] = mapped_column(Float)
+    # The case number's parts as printed here (case_id is the case it joins) and where it stands (migration 0011).
+    case_normalised: Mapped[str | None] = mapped_column(String(128))
+    case_year: Mapped[int | None] = mapped_column(Integer)
+    case_register: Mapped[str | None] = mapped_column(String(32))
+    case_serial: Mapped[str | None] = mapped_column(String(32))
+    case_classification: Mapped[str | None] = mapped_column(String(32))
+    case_rule: Mapped[str | None] = mapped_column(String(64))
+    # No foreign key (migration 0011 says why): the span is one of the document's, deleted with its rows.
+    case_span_id: Mapped[int | None] = mapped_column(Integer)
+    # The deciding body as printed (body_id is its base form) and the body whose förslag was adopted.
+    body: Mapped[str | None] = mapped_column(Text)
+    proposed_by: Mapped[str | None] = mapped_column(Text)
 
     decision: Mapped[Decision | None] = relationship(back_populates="item", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
     votes: Mapped[list[VoteRecord]] = relationship(back_populates="item", cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
-    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise", foreign_keys=[span_id])
+    case_span: Mapped[SpanRecord | None] = relationship(primaryjoin="foreign(ItemRecord.case_span_id) == SpanRecord.id", lazy="raise")
     meeting: Mapped[MeetingRecord | None] = relationship(lazy="raise")
+    references: Mapped[list[ReferenceRecord]] = relationship(cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
+    entries: Mapped[list[ItemEntry]] = relationship(cascade="all, delete-orphan", passive_deletes=True, lazy="raise")
 
 
 class Decision(Base):
@@ -448,7 +494,7 @@ class Decision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
-    kind: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[DecisionKind | None] = mapped_column(closed_set(DecisionKind, 16))
     clauses: Mapped[list[str]] = mapped_column(JsonType, default=list)
     immediate_adjustment: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -485,6 +531,8 @@ class VoteChoice(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     name: Mapped[str] = mapped_column(String(256))
     choice: Mapped[str] = mapped_column(String(8))
+    # The name as the vote's list prints it, party included ("Jörgen Fogelklou (SD)"); migration 0011.
+    printed: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DateFactRecord(Base):
@@ -495,7 +543,7 @@ class DateFactRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(16), index=True)
+    role: Mapped[DateRole] = mapped_column(closed_set(DateRole, 16), index=True)
     value: Mapped[date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     time: Mapped[str | None] = mapped_column(String(16))
@@ -537,3 +585,68 @@ class AmountRecord(Base):
     rule: Mapped[str] = mapped_column(String(64), default="")
     span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+
+
+# --- the rest of an extraction, read back by pipeline.store.repository (migration 0011) ---------------------
+
+
+class ItemEntry(Base):
+    """A line an item lists: a motion, reservation, conflict of interest (jäv), note, statement or recipient."""
+
+    __tablename__ = "item_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    # motion | reservation | conflict_of_interest | note | statement | distribution
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ReferenceRecord(Base):
+    """An item's pointer to another protocol or decision ("protokollsutdrag 2019-04-29 § 1034")."""
+
+    __tablename__ = "item_references"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[date | None] = mapped_column(Date)
+    paragraph: Mapped[int | None] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(64), default="")
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+
+
+class EntityRecord(Base):
+    """A municipality, body or organisation the text names, with its canonical value."""
+
+    __tablename__ = "entities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(64), default="")
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span: Mapped[SpanRecord | None] = relationship(lazy="raise")
+
+
+class SectionRecord(Base):
+    """A typed stretch of a document; its text is not stored twice: it is [start, end) of the version's pages
+    (those read without error) joined with form feeds, as the extractors joined them."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    page_start: Mapped[int] = mapped_column(Integer)
+    page_end: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(64), default="")
+    label: Mapped[str | None] = mapped_column(String(64))

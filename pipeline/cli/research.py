@@ -18,6 +18,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from models.claims import ReviewDecision, Severity
 from pipeline.cli.base import DbOption, WideOption, app, console, err_console, open_settings
 from pipeline.cli.output import Field, non_empty, print_lines, print_rows, shorten, wrapped
 from pipeline.errors import ExitCode
@@ -38,21 +39,15 @@ class ExportFormat(str, Enum):
     jsonl = "jsonl"
 
 
-class Severity(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-
-class ReviewDecision(str, Enum):
-    """What a reviewer decides about a flag, and the word stored for it."""
+class ReviewVerb(str, Enum):
+    """What a reviewer types; the decision it stores is models.claims.ReviewDecision."""
 
     accept = "accept"
     dismiss = "dismiss"
 
     @property
-    def stored(self) -> str:
-        return {"accept": "accepted", "dismiss": "dismissed"}[self.value]
+    def stored(self) -> ReviewDecision:
+        return {"accept": ReviewDecision.ACCEPTED, "dismiss": ReviewDecision.DISMISSED}[self.value]
 
 
 def _municipality(value: str | None) -> str | None:
@@ -348,7 +343,7 @@ def flags(
 @app.command()
 def review(
     flag_id: Annotated[str, typer.Argument(help="The flag's id as shown by `protokoll flags`.", callback=non_empty)],
-    decision: Annotated[ReviewDecision, typer.Argument(help="accept or dismiss.")],
+    decision: Annotated[ReviewVerb, typer.Argument(help="accept or dismiss.")],
     note: Annotated[str, typer.Option(help="Why; kept with the flag across re-runs.", callback=non_empty)],
     reviewer: Annotated[str, typer.Option(help="Who reviewed.")] = "",
     db: DbOption = None,

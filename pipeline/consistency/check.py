@@ -3,7 +3,9 @@
 `check` builds every document's claims, links documents into matters, runs
 each registered rule, downgrades conflicts an erratum explains and removes
 duplicate flags (same identity).  Given `touched`, only the matters those
-documents belong to are checked again.
+documents belong to are checked again.  A claim rule is given only the claim
+attributes it declares (Rule.claims), and may raise only the kinds it declares:
+the incremental check (pipeline.consistency.incremental) relies on both.
 """
 
 from __future__ import annotations
@@ -46,5 +48,22 @@ def check(
     claims = matter_claims(docs, matters)
     flags: list[Flag] = []
     for r in rules.values():
-        flags += r(claims if r.input == "claims" else docs)
+        flags += rule_flags(r, docs, claims)
+    return finish(flags)
+
+
+def rule_flags(rule: Rule, docs: list[DocumentFacts], claims: list[Claim]) -> list[Flag]:
+    """One rule's flags over these documents (facts rules) or claims (claim rules, only the attributes it reads)."""
+    if rule.input == "claims":
+        raised = rule([c for c in claims if c.attribute in rule.claims] if rule.claims else claims)
+    else:
+        raised = rule(docs)
+    stray = {f.kind for f in raised} - set(rule.kinds)
+    if stray:
+        raise ValueError(f"rule {rule.name} raised kinds it does not declare: {sorted(stray)}")
+    return raised
+
+
+def finish(flags: list[Flag]) -> list[Flag]:
+    """Every rule's flags, in rule order: errata explain conflicts, one flag per identity, most severe first."""
     return _ordered(_dedupe(explain_by_errata(flags)))

@@ -9,6 +9,9 @@ titles (rapidfuzz token_set_ratio on folded titles).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
 from rapidfuzz import fuzz
 
@@ -19,7 +22,6 @@ from models.records import CaseNumber
 
 TITLE_THRESHOLD = 85
 _MIN_TITLE_TOKENS = 4
-_TITLE_SECTIONS = ("title", "heading", "subject", "letter_title")
 _LETTER_SECTIONS = ("letter", "board_message", "email", "tjansteskrivelse", "other")
 _HEADING_LINES = 12
 _MIN_HEADING_TOKENS = 5
@@ -67,9 +69,7 @@ def titles(facts: DocumentFacts) -> list[str]:
     """Folded titles of a document: item titles (ärendemening) and headings of letters and messages."""
     found = [item.title for item in facts.extraction.items if item.title]
     for section in facts.extraction.sections:
-        if section.kind in _TITLE_SECTIONS:
-            found += section.text.strip().splitlines()[:1]
-        elif section.kind in _LETTER_SECTIONS:
+        if section.kind in _LETTER_SECTIONS:
             found += _heading_lines(section.text)
     return [fold(t) for t in found if len(t.split()) >= _MIN_TITLE_TOKENS]
 
@@ -115,45 +115,122 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+#: (body, date, §) of an item, or of the meeting and § a reference names.
+Target = tuple[str | None, date | None, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkKeys:
+    """What links one document to others: its case keys, its items' (body, date, §), its references, its titles."""
+
+    document: str
+    cases: frozenset[CaseKey]
+    targets: tuple[Target, ...]
+    references: tuple[Target, ...]
+    titles: tuple[str, ...]
+
+
+def link_keys(facts: DocumentFacts) -> LinkKeys:
+    """The link evidence of one document, read from its records alone."""
+    cases = frozenset(key for case in _case_numbers(facts) if (key := case_key(case)) is not None)
+    items = facts.extraction.items
+    # same_body never holds for a missing body: such targets and references link nothing.
+    targets = tuple((i.body, i.meeting_date, i.paragraph) for i in items if i.body)
+    references = tuple((r.body, r.date, r.paragraph) for i in items for r in i.references if r.body)
+    return LinkKeys(facts.document, cases, targets, references, tuple(titles(facts)))
+
+
+def _long_words(title: str) -> frozenset[str]:
+    return frozenset(w for w in title.split() if len(w) >= 4)
+
+
+class LinkIndex:
+    """The link evidence of many documents, looked up by key: case key, (date, §), the long words of a title.
+
+    Two titles can be similar only when they share _MIN_SHARED_WORDS long words (similar_titles), so a title is
+    compared with the titles sharing that many words, never with every title.
+    """
+
+    def __init__(self, keys: Iterable[LinkKeys], threshold: int = TITLE_THRESHOLD):
+        self.threshold = threshold
+        self.documents: list[str] = []
+        self._cases: dict[CaseKey, list[str]] = {}
+        self._targets: dict[tuple[date | None, int | None], list[tuple[str, str]]] = {}
+        self._references: dict[tuple[date | None, int | None], list[tuple[str, str]]] = {}
+        self._titles: dict[str, list[str]] = {}
+        self._words: dict[str, list[str]] = {}
+        for k in keys:
+            self.documents.append(k.document)
+            for case in k.cases:
+                self._cases.setdefault(case, []).append(k.document)
+            for body, day, paragraph in k.targets:
+                self._targets.setdefault((day, paragraph), []).append((body, k.document))
+            for body, day, paragraph in k.references:
+                self._references.setdefault((day, paragraph), []).append((body, k.document))
+            for title in k.titles:
+                if len(_long_words(title)) < _MIN_SHARED_WORDS:
+                    continue
+                if title not in self._titles:
+                    self._titles[title] = []
+                    for word in _long_words(title):
+                        self._words.setdefault(word, []).append(title)
+                self._titles[title].append(k.document)
+
+    def _similar(self, title: str) -> list[str]:
+        """Indexed titles similar to `title` (itself included when indexed)."""
+        words = _long_words(title)
+        if len(words) < _MIN_SHARED_WORDS:
+            return []
+        shared: dict[str, int] = {}
+        for word in words:
+            for other in self._words.get(word, ()):
+                shared[other] = shared.get(other, 0) + 1
+        return [o for o, n in shared.items() if n >= _MIN_SHARED_WORDS and similar_titles(title, o, self.threshold)]
+
+    def neighbours(self, keys: LinkKeys) -> set[str]:
+        """Indexed documents that link_matters joins directly to the document of `keys`."""
+        found: set[str] = set()
+        for case in keys.cases:
+            found.update(self._cases.get(case, ()))
+        for body, day, paragraph in keys.references:
+            found.update(doc for target, doc in self._targets.get((day, paragraph), ()) if same_body(body, target))
+        for body, day, paragraph in keys.targets:
+            found.update(doc for ref, doc in self._references.get((day, paragraph), ()) if same_body(ref, body))
+        for title in keys.titles:
+            for other in self._similar(title):
+                found.update(self._titles[other])
+        found.discard(keys.document)
+        return found
+
+    def components(self) -> dict[str, str]:
+        """Each indexed document -> the first (smallest) document id of its connected component."""
+        uf = _UnionFind(self.documents)
+        for docs in self._cases.values():
+            for doc in docs[1:]:
+                uf.union(docs[0], doc)
+        for slot, refs in self._references.items():
+            for ref, a in refs:
+                for target, b in self._targets.get(slot, ()):
+                    if a != b and same_body(ref, target):
+                        uf.union(a, b)
+        for title, docs in self._titles.items():
+            for doc in docs[1:]:
+                uf.union(docs[0], doc)
+            for other in self._similar(title):
+                uf.union(docs[0], self._titles[other][0])
+        return {doc: uf.find(doc) for doc in self.documents}
+
+
 def link_matters(docs: list[DocumentFacts], threshold: int = TITLE_THRESHOLD) -> dict[str, str]:
-    """Map each document id (and `doc#§N` for its items) to a matter id shared by linked documents."""
-    ids = [d.document for d in docs]
-    uf = _UnionFind(ids)
+    """Map each document id (and `doc#§N` for its items) to a matter id shared by linked documents.
 
-    owners: dict[CaseKey, str] = {}
-    for facts in docs:
-        for case in _case_numbers(facts):
-            key = case_key(case)
-            if key is None:
-                continue
-            if key in owners:
-                uf.union(owners[key], facts.document)
-            else:
-                owners[key] = facts.document
-
-    for facts in docs:
-        for item in facts.extraction.items:
-            for ref in item.references:
-                for other in docs:
-                    if other is facts:
-                        continue
-                    if any(
-                        same_body(ref.body, target.body)
-                        and ref.date == target.meeting_date
-                        and ref.paragraph == target.paragraph
-                        for target in other.extraction.items
-                    ):
-                        uf.union(facts.document, other.document)
-
-    doc_titles = {d.document: titles(d) for d in docs}
-    for i, a in enumerate(ids):
-        for b in ids[i + 1:]:
-            if any(similar_titles(ta, tb, threshold) for ta in doc_titles[a] for tb in doc_titles[b]):
-                uf.union(a, b)
-
+    Documents are joined by a shared case key, by a reference matching another's item (same body, date and §)
+    and by similar titles; a matter is named after its first document id, so it depends on its documents alone.
+    """
+    roots = LinkIndex([link_keys(d) for d in docs], threshold).components()
     mapping: dict[str, str] = {}
     for facts in docs:
-        matter = f"matter:{uf.find(facts.document)}"
+        matter = f"matter:{roots[facts.document]}"
         mapping[facts.document] = matter
         for item in facts.extraction.items:
             mapping[f"{facts.document}#§{item.number}"] = matter

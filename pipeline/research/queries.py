@@ -416,5 +416,5 @@ def case(url: str, dnr: str) -> list[CaseRow]:
             if r[5] in seen:
                 continue
             seen.add(r[5])
-            rows.append(CaseRow("mention", date.fromisoformat(r[0]) if r[0] else None, r[1], None, None, " ".join(r[2].split()), None, [], r[3], r[4]))
+            rows.append(CaseRow("mention", r[0], r[1], None, None, " ".join(r[2].split()), None, [], r[3], r[4]))
     return sorted(rows, key=lambda r: (r.date or date.max, r.kind, r.body or "", r.paragraph or 0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -98,21 +98,26 @@ def _make_current(session: Session, document: Document, version: DocumentVersion
 
 
 def _restore_records(session: Session, document_id: int, version_id: int) -> bool:
-    """Make the document's records (items, periods, amounts, …) those of its restored version again, from that
-    version's stored extraction, and leave the extraction for the next consistency check; False when there is
-    no extraction by the current extractors (the version must be extracted)."""
-    from models.codec import from_jsonable
-    from models.records import Extraction
-    from pipeline.store import rows as normalise
-
+    """Whether the document's records (items, periods, amounts, …) are those of its restored version already: then
+    its extraction is left for the next consistency check. A version's rows go when another version's replace them
+    (they are one shape, nothing else keeps them), so mostly they are not, and False says the version must be
+    extracted again from its stored pages; its header, over rows no longer stored, is dropped for that."""
     record = session.scalars(
         select(ExtractionRecord).where(ExtractionRecord.version_id == version_id, ExtractionRecord.extractor_version == EXTRACTOR_VERSION)
     ).one_or_none()
-    if record is None:
-        return False
-    normalise.store_records(session, version_id, document_id, from_jsonable(Extraction, record.data))
-    record.checked_at = None
-    return True
+    # One header per document (pipeline.store.extractions.store_extraction): a header of this version is over its rows.
+    if record is not None and _only_header(session, document_id, record.id):
+        record.checked_at = None
+        return True
+    session.execute(delete(ExtractionRecord).where(ExtractionRecord.version_id == version_id))
+    return False
+
+
+def _only_header(session: Session, document_id: int, extraction_id: int) -> bool:
+    versions = select(DocumentVersion.id).where(DocumentVersion.document_id == document_id)
+    return session.scalar(
+        select(func.count()).select_from(ExtractionRecord).where(ExtractionRecord.version_id.in_(versions), ExtractionRecord.id != extraction_id)
+    ) == 0
 
 
 def _copy_version(session: Session, source: DocumentVersion, document_id: int, now: datetime) -> DocumentVersion:

@@ -1,15 +1,17 @@
-"""Stored extractions: one per version and extractor version, written with the version's rows in one transaction."""
+"""Stored extractions: a header per version (doc type, municipality, date) over the relational rows, written
+together in one transaction. A document's rows are those of one extraction, so it has one header: the others'
+rows are gone, and a version whose header is gone must be extracted again (from its stored pages) to be current."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
 
 from extractors.version import EXTRACTOR_VERSION
-from models.codec import to_jsonable
 from models.db import session_scope, write_session
 from models.records import Extraction
 from models.schema import Document, DocumentVersion, ExtractionRecord, IngestError
-from pipeline.store import rows
+from pipeline.store import repository, rows
 
 #: Version statuses whose pages are stored (a page that failed OCR leaves the others readable).
 STORED = ("ok", "partial")
@@ -36,25 +38,28 @@ def save_extraction(url: str, version_id: int, extraction: Extraction, replace: 
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": rows.ENTITY_LOCK})
         if not replace and session.scalar(_current(version_id)) is not None:
             return False
-        session.execute(
-            delete(ExtractionRecord).where(
-                ExtractionRecord.version_id == version_id,
-                ExtractionRecord.extractor_version == EXTRACTOR_VERSION,
-            )
-        )
-        session.add(
-            ExtractionRecord(
-                version_id=version_id,
-                extractor_version=EXTRACTOR_VERSION,
-                doc_type=extraction.doc_type,
-                municipality_code=extraction.municipality_code,
-                document_date=extraction.date.isoformat() if extraction.date else None,
-                data=to_jsonable(extraction),
-            )
-        )
-        document_id = session.execute(select(DocumentVersion.document_id).where(DocumentVersion.id == version_id)).scalar_one()
-        rows.store_records(session, version_id, document_id, extraction)
+        store_extraction(session, version_id, extraction)
     return True
+
+
+def store_extraction(session: Session, version_id: int, extraction: Extraction) -> None:
+    """Write a version's extraction in the caller's transaction: its header, in place of every header of its
+    document (their rows are replaced), and its rows."""
+    document_id = session.execute(select(DocumentVersion.document_id).where(DocumentVersion.id == version_id)).scalar_one()
+    session.execute(
+        delete(ExtractionRecord).where(ExtractionRecord.version_id.in_(select(DocumentVersion.id).where(DocumentVersion.document_id == document_id)))
+    )
+    session.add(
+        ExtractionRecord(
+            version_id=version_id,
+            extractor_version=EXTRACTOR_VERSION,
+            doc_type=extraction.doc_type,
+            municipality=extraction.municipality,
+            municipality_code=extraction.municipality_code,
+            document_date=extraction.date,
+        )
+    )
+    rows.store_records(session, version_id, document_id, extraction)
 
 
 def save_extraction_failure(url: str, version_id: int, error: BaseException) -> None:
@@ -84,12 +89,7 @@ def unextracted_versions(url: str) -> list[int]:
         )
 
 
-def stored_extraction(url: str, version_id: int) -> dict | None:
-    """The stored JSON of a version's extraction by the running extractors, if any."""
+def stored_extraction(url: str, version_id: int) -> Extraction | None:
+    """A version's extraction by the running extractors, read back from its rows, if it has one."""
     with session_scope(url) as session:
-        return session.execute(
-            select(ExtractionRecord.data).where(
-                ExtractionRecord.version_id == version_id,
-                ExtractionRecord.extractor_version == EXTRACTOR_VERSION,
-            )
-        ).scalar_one_or_none()
+        return repository.load_extractions(session, [version_id]).get(version_id)

@@ -7,46 +7,68 @@ re-check of their matter no longer raises become `stale`, never deleted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from extractors.text import PAGE_SEPARATOR
 from extractors.version import EXTRACTOR_VERSION
 from models.claims import DocumentFacts, Flag
-from models.codec import from_jsonable
 from models.db import session_scope, write_session
-from models.records import Extraction
-from models.schema import Document, DocumentVersion, ExtractionRecord, FlagDocument, FlagRecord, Page, Review
+from models.records import AttendanceEntry, CaseNumber, Extraction, Item, Meeting, Reference, Section, Vote
+from models.schema import (
+    Attendance,
+    CaseMention,
+    Document,
+    DocumentVersion,
+    ExtractionRecord,
+    FlagDocument,
+    FlagRecord,
+    ItemRecord,
+    MeetingRecord,
+    Page,
+    ReferenceRecord,
+    Review,
+    SectionRecord,
+    VoteRecord,
+)
+from pipeline.store import repository
 
 REVIEW_DECISIONS = ("accepted", "dismissed")
 
 
-def load_facts(url: str) -> tuple[list[DocumentFacts], dict[int, str], dict[str, int]]:
-    """Every current, extracted document as DocumentFacts; plus version id -> path and path -> document id."""
+def load_facts(url: str, documents: Iterable[int] | None = None) -> tuple[list[DocumentFacts], dict[int, str], dict[str, int]]:
+    """Every current, extracted document (of the document ids `documents` when given) as DocumentFacts, by path;
+    plus version id -> path and path -> document id."""
     with session_scope(url) as session:
-        rows = session.execute(
-            select(Document.id, Document.path, DocumentVersion.id, ExtractionRecord.data)
+        query = (
+            select(Document.id, Document.path, DocumentVersion.id)
             .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
             .join(
                 ExtractionRecord,
                 (ExtractionRecord.version_id == DocumentVersion.id) & (ExtractionRecord.extractor_version == EXTRACTOR_VERSION),
             )
             .order_by(Document.path)
-        ).all()
+        )
+        if documents is not None:
+            query = query.where(Document.id.in_(list(documents)))
+        rows = session.execute(query).all()
         version_ids = [r[2] for r in rows]
         pages: dict[int, dict[int, str]] = {}
         for version_id, number, text in session.execute(
             select(Page.version_id, Page.number, Page.text).where(Page.version_id.in_(version_ids))
         ):
             pages.setdefault(version_id, {})[number] = text
+        extractions = repository.load_extractions(session, version_ids)
     facts: list[DocumentFacts] = []
     by_version: dict[int, str] = {}
     document_ids: dict[str, int] = {}
-    for document_id, path, version_id, data in rows:
-        extraction = from_jsonable(Extraction, data)
+    for document_id, path, version_id in rows:
+        extraction = extractions[version_id]
         facts.append(DocumentFacts(path, extraction.date, _issuer(extraction), extraction, pages.get(version_id, {})))
         by_version[version_id] = path
         document_ids[path] = document_id
@@ -112,39 +134,7 @@ def store_flags(
         raised = {f.identity for f in flags}
         reviewed = set(session.scalars(select(Review.flag_id).distinct()))
         carried = [r for r in records if r.id in reviewed and r.identity not in raised]
-        insert = _insert(session)
-        matched: set[int] = set()
-        for flag in flags:
-            fields = {
-                "kind": flag.kind,
-                "severity": flag.severity,
-                "message": flag.message,
-                "matter": flag.matter,
-                "values": list(flag.values),
-                "evidence": [_evidence(e) for e in flag.evidence],
-                "status": "open",
-                "last_seen": now,
-            }
-            record = existing.get(flag.identity) or _same_finding(flag, carried, matched)
-            if record is not None:
-                session.execute(update(FlagRecord).where(FlagRecord.id == record.id).values(**fields))
-                flag_id = record.id
-            else:
-                flag_id = session.execute(
-                    insert(FlagRecord)
-                    .values(identity=flag.identity, first_seen=now, **fields)
-                    .on_conflict_do_update(index_elements=["identity"], set_=fields)
-                    .returning(FlagRecord.id)
-                ).scalar_one()
-            matched.add(flag_id)
-            session.execute(delete(FlagDocument).where(FlagDocument.flag_id == flag_id))
-            cited = sorted({document_ids[path] for path in flag.documents if path in document_ids})
-            if cited:
-                session.execute(
-                    insert(FlagDocument)
-                    .values([{"flag_id": flag_id, "document_id": d} for d in cited])
-                    .on_conflict_do_nothing(index_elements=["flag_id", "document_id"])
-                )
+        matched = _upsert(session, flags, existing, carried, document_ids, now)
         checked_ids = {document_ids[p] for p in checked if p in document_ids}
         if checked_ids:
             cited_checked = select(FlagDocument.flag_id).where(FlagDocument.document_id.in_(checked_ids))
@@ -159,6 +149,249 @@ def store_flags(
                 update(ExtractionRecord).where(ExtractionRecord.id.in_(list(extraction_ids))).values(checked_at=now)
                 .execution_options(synchronize_session=False)
             )
+
+
+
+class Header(NamedTuple):
+    """A document's extraction header by the running extractors, as the consistency check sees it."""
+
+    document_id: int
+    path: str
+    extraction_id: int
+    current: bool  # of the document's current version: the document is one a check reads
+    checked: bool  # a check has covered it
+
+
+def check_headers(url: str) -> list[Header]:
+    """Every extraction header by the running extractors with its document, by path (load_facts' order)."""
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(Document.id, Document.path, ExtractionRecord.id, ExtractionRecord.version_id == Document.current_version_id,
+                   ExtractionRecord.checked_at.is_not(None))
+            .join(DocumentVersion, DocumentVersion.document_id == Document.id)
+            .join(ExtractionRecord, (ExtractionRecord.version_id == DocumentVersion.id) & (ExtractionRecord.extractor_version == EXTRACTOR_VERSION))
+            .order_by(Document.path, ExtractionRecord.id)
+        ).all()
+    return [Header(document_id, path, extraction_id, bool(current), bool(checked)) for document_id, path, extraction_id, current, checked in rows]
+
+
+def version_counts(url: str, document_ids: Iterable[int]) -> dict[int, int]:
+    """How many versions each of these documents has stored."""
+    with session_scope(url) as session:
+        return dict(
+            session.execute(
+                select(DocumentVersion.document_id, func.count())
+                .where(DocumentVersion.document_id.in_(list(document_ids)))
+                .group_by(DocumentVersion.document_id)
+            ).all()
+        )
+
+
+def open_kinds(url: str) -> set[str]:
+    """The kinds of the open flags."""
+    with session_scope(url) as session:
+        return set(session.scalars(select(FlagRecord.kind).where(FlagRecord.status == "open").distinct()))
+
+
+def load_footprint_facts(url: str, section_kinds: Iterable[str]) -> dict[int, DocumentFacts]:
+    """Every document with an extraction header by the running extractors, as DocumentFacts holding only what a
+    footprint reads (pipeline.consistency.footprint): items (number, §, title, body, date, case number, references,
+    votes' confidence), case numbers, meetings (body, date, § range, confidence, närvarolista) and the sections of
+    `section_kinds` with their text; no page texts. Built as pipeline.store.repository builds them, from fewer columns."""
+    headed = (
+        select(DocumentVersion.document_id)
+        .join(ExtractionRecord, (ExtractionRecord.version_id == DocumentVersion.id) & (ExtractionRecord.extractor_version == EXTRACTOR_VERSION))
+    )
+    kinds = list(section_kinds)
+    with session_scope(url) as session:
+        # Core statements: the ORM's row handling costs more than the rows here.
+        conn = session.connection()
+        extractions: dict[int, Extraction] = {}
+        paths: dict[int, str] = {}
+        for document_id, path, doc_type in conn.execute(
+            select(Document.id, Document.path, ExtractionRecord.doc_type)
+            .join(DocumentVersion, DocumentVersion.document_id == Document.id)
+            .join(ExtractionRecord, (ExtractionRecord.version_id == DocumentVersion.id) & (ExtractionRecord.extractor_version == EXTRACTOR_VERSION))
+            .order_by(ExtractionRecord.id)
+        ):
+            paths[document_id] = path
+            extractions[document_id] = Extraction(doc_type=doc_type)
+        items: dict[int, Item] = {}
+        for row in conn.execute(
+            select(ItemRecord.id, ItemRecord.document_id, ItemRecord.number, ItemRecord.paragraph, ItemRecord.title, ItemRecord.body,
+                   ItemRecord.meeting_date, ItemRecord.case_number, ItemRecord.case_normalised, ItemRecord.case_year,
+                   ItemRecord.case_register, ItemRecord.case_serial)
+            .where(ItemRecord.document_id.in_(headed)).order_by(ItemRecord.id)
+        ):
+            case = None
+            if row.case_number is not None:
+                case = CaseNumber(row.case_number, row.case_normalised or "", row.case_year, row.case_register, row.case_serial)
+            items[row.id] = item = Item(
+                number=row.number, paragraph=row.paragraph, title=row.title, case_number=case, body=row.body, meeting_date=row.meeting_date,
+            )
+            extractions[row.document_id].items.append(item)
+        for item_id, text, body, day, paragraph in conn.execute(
+            select(ReferenceRecord.item_id, ReferenceRecord.text, ReferenceRecord.body, ReferenceRecord.date, ReferenceRecord.paragraph)
+            .join(ItemRecord, ItemRecord.id == ReferenceRecord.item_id).where(ItemRecord.document_id.in_(headed)).order_by(ReferenceRecord.id)
+        ):
+            items[item_id].references.append(Reference(text, body, day, paragraph))
+        for item_id, confidence in conn.execute(
+            select(VoteRecord.item_id, VoteRecord.confidence)
+            .join(ItemRecord, ItemRecord.id == VoteRecord.item_id).where(ItemRecord.document_id.in_(headed)).order_by(VoteRecord.id)
+        ):
+            items[item_id].votes.append(Vote(confidence=confidence))
+        for document_id, raw, normalised, year, register, serial in conn.execute(
+            select(CaseMention.document_id, CaseMention.raw, CaseMention.normalised, CaseMention.year, CaseMention.register, CaseMention.serial)
+            .where(CaseMention.document_id.in_(headed)).order_by(CaseMention.id)
+        ):
+            extractions[document_id].case_numbers.append(CaseNumber(raw, normalised, year, register, serial))
+        meetings: dict[int, Meeting] = {}
+        for meeting_id, document_id, body, day, first, last, confidence in conn.execute(
+            select(MeetingRecord.id, MeetingRecord.document_id, MeetingRecord.body, MeetingRecord.date, MeetingRecord.paragraph_first,
+                   MeetingRecord.paragraph_last, MeetingRecord.confidence)
+            .where(MeetingRecord.document_id.in_(headed)).order_by(MeetingRecord.id)
+        ):
+            span = (first, last) if first is not None and last is not None else None
+            meetings[meeting_id] = meeting = Meeting(body=body, date=day, paragraph_range=span, confidence=confidence)
+            extractions[document_id].meetings.append(meeting)
+        for row in conn.execute(
+            select(Attendance.meeting_id, Attendance.name, Attendance.printed_name, Attendance.role, Attendance.paragraphs,
+                   Attendance.serving_for, Attendance.confidence)
+            .join(MeetingRecord, MeetingRecord.id == Attendance.meeting_id).where(MeetingRecord.document_id.in_(headed)).order_by(Attendance.id)
+        ):
+            meetings[row.meeting_id].attendance.append(
+                AttendanceEntry(
+                    name=row.printed_name if row.printed_name is not None else row.name, role=row.role,
+                    paragraphs=list(row.paragraphs or []), serving_for=row.serving_for, confidence=row.confidence,
+                )
+            )
+        sections = conn.execute(
+            select(SectionRecord.document_id, SectionRecord.version_id, SectionRecord.kind, SectionRecord.start, SectionRecord.end,
+                   SectionRecord.page_start, SectionRecord.page_end)
+            .where(SectionRecord.document_id.in_(headed), SectionRecord.kind.in_(kinds)).order_by(SectionRecord.id)
+        ).all() if kinds else []
+        pages: dict[int, list[str]] = {}
+        if sections:
+            for version_id, text in conn.execute(
+                select(Page.version_id, Page.text)
+                .where(Page.version_id.in_({s.version_id for s in sections}), (Page.error.is_(None)) | (Page.error == ""))
+                .order_by(Page.version_id, Page.number)
+            ):
+                pages.setdefault(version_id, []).append(text)
+    joined = {version_id: PAGE_SEPARATOR.join(texts) for version_id, texts in pages.items()}
+    for document_id, version_id, kind, start, end, page_start, page_end in sections:
+        extractions[document_id].sections.append(Section(kind, start, end, page_start, page_end, joined.get(version_id, "")[start:end]))
+    return {d: DocumentFacts(paths[d], None, None, extractions[d]) for d in extractions}
+
+
+def store_flags_within(
+    url: str,
+    flags: list[Flag],
+    document_ids: dict[str, int],
+    scopes: list[tuple[tuple[str, ...] | None, set[int]]],
+    departed: set[int],
+    universe: set[int],
+    extraction_ids: list[int],
+) -> int:
+    """store_flags for a check that re-ran its rules over part of the documents; the number of open flags after it.
+
+    `scopes` pairs kinds (None: every kind) with the documents whose flags of those kinds the check raised again
+    in full: an open flag of those kinds citing one of them that is not in `flags` becomes stale, and no other.
+    A flag citing a `departed` document (one no longer checked) and a document of the `universe` (those checked)
+    becomes stale too: it can no longer be raised. Reviewed findings are matched as store_flags matches them,
+    among the reviewed flags a check of every document would not raise again.
+    """
+    now = datetime.now(timezone.utc)
+    raised = [f.identity for f in flags]
+    with write_session(url) as session:
+        existing: dict[str, FlagRecord] = {}
+        for start in range(0, len(raised), 500):
+            existing.update((r.identity, r) for r in session.scalars(select(FlagRecord).where(FlagRecord.identity.in_(raised[start:start + 500]))))
+        reviewed_ids = select(Review.flag_id).distinct()
+        reviewed = [r for r in session.scalars(select(FlagRecord).where(FlagRecord.id.in_(reviewed_ids)).order_by(FlagRecord.id)) if r.identity not in existing]
+        cited: dict[int, set[int]] = {}
+        if reviewed:
+            for flag_id, document_id in session.execute(
+                select(FlagDocument.flag_id, FlagDocument.document_id).where(FlagDocument.flag_id.in_([r.id for r in reviewed]))
+            ):
+                cited.setdefault(flag_id, set()).add(document_id)
+
+        def rechecked(record: FlagRecord) -> bool:
+            docs = cited.get(record.id, set())
+            if docs & departed and docs & universe:
+                return True
+            return any((kinds is None or record.kind in kinds) and docs & ids for kinds, ids in scopes)
+
+        # A reviewed open flag outside what was re-run is one this check leaves as it is: raised again, had every
+        # document been checked, so not free to be matched with a new finding.
+        carried = [r for r in reviewed if not (r.status == "open" and cited.get(r.id, set()) & universe and not rechecked(r))]
+        matched = _upsert(session, flags, existing, carried, document_ids, now)
+
+        def stale(*conditions) -> None:
+            session.execute(
+                update(FlagRecord)
+                .where(FlagRecord.status == "open", FlagRecord.id.not_in(matched), *conditions)
+                .values(status="stale")
+                .execution_options(synchronize_session=False)
+            )
+
+        for kinds, ids in scopes:
+            if ids:
+                citing = select(FlagDocument.flag_id).where(FlagDocument.document_id.in_(ids))
+                stale(FlagRecord.id.in_(citing), *([FlagRecord.kind.in_(kinds)] if kinds is not None else []))
+        if departed:
+            checked_documents = (
+                select(FlagDocument.flag_id)
+                .join(Document, Document.id == FlagDocument.document_id)
+                .join(ExtractionRecord, (ExtractionRecord.version_id == Document.current_version_id) & (ExtractionRecord.extractor_version == EXTRACTOR_VERSION))
+            )
+            stale(FlagRecord.id.in_(select(FlagDocument.flag_id).where(FlagDocument.document_id.in_(departed))), FlagRecord.id.in_(checked_documents))
+        if extraction_ids:
+            session.execute(
+                update(ExtractionRecord).where(ExtractionRecord.id.in_(list(extraction_ids))).values(checked_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        return session.scalar(select(func.count()).select_from(FlagRecord).where(FlagRecord.status == "open")) or 0
+
+
+def _upsert(
+    session, flags: list[Flag], existing: dict[str, FlagRecord], carried: list[FlagRecord], document_ids: dict[str, int], now: datetime
+) -> set[int]:
+    """Write each flag open over its stored row (same identity, or the reviewed finding it still is); the ids written."""
+    insert = _insert(session)
+    matched: set[int] = set()
+    for flag in flags:
+        fields = {
+            "kind": flag.kind,
+            "severity": flag.severity,
+            "message": flag.message,
+            "matter": flag.matter,
+            "values": list(flag.values),
+            "evidence": [_evidence(e) for e in flag.evidence],
+            "status": "open",
+            "last_seen": now,
+        }
+        record = existing.get(flag.identity) or _same_finding(flag, carried, matched)
+        if record is not None:
+            session.execute(update(FlagRecord).where(FlagRecord.id == record.id).values(**fields))
+            flag_id = record.id
+        else:
+            flag_id = session.execute(
+                insert(FlagRecord)
+                .values(identity=flag.identity, first_seen=now, **fields)
+                .on_conflict_do_update(index_elements=["identity"], set_=fields)
+                .returning(FlagRecord.id)
+            ).scalar_one()
+        matched.add(flag_id)
+        session.execute(delete(FlagDocument).where(FlagDocument.flag_id == flag_id))
+        cited = sorted({document_ids[path] for path in flag.documents if path in document_ids})
+        if cited:
+            session.execute(
+                insert(FlagDocument)
+                .values([{"flag_id": flag_id, "document_id": d} for d in cited])
+                .on_conflict_do_nothing(index_elements=["flag_id", "document_id"])
+            )
+    return matched
 
 
 def _insert(session):

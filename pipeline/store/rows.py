@@ -32,18 +32,23 @@ from models.schema import (
     CaseMention,
     DateFactRecord,
     Decision,
+    EntityRecord,
+    ItemEntry,
     ItemRecord,
     MeetingRecord,
     MunicipalityRecord,
     Party,
     PeriodRecord,
     Person,
+    ReferenceRecord,
+    SectionRecord,
     SpanRecord,
     VoteChoice,
     VoteRecord,
 )
 from models.search_words import item_text
 from pipeline.store import search
+from pipeline.store.repository import ITEM_LISTS
 
 # Held for the rest of the transaction while entities are resolved, so two
 # processes never create the same person or case twice.  One lock, always
@@ -248,15 +253,15 @@ class Resolver:
 
 
 DOCUMENT_ROWS = (
-    ItemRecord, Decision, VoteRecord, VoteChoice, MeetingRecord, Attendance,
-    CaseMention, DateFactRecord, PeriodRecord, AmountRecord, SpanRecord,
+    ItemRecord, Decision, VoteRecord, VoteChoice, ReferenceRecord, ItemEntry, MeetingRecord, Attendance,
+    CaseMention, DateFactRecord, PeriodRecord, AmountRecord, EntityRecord, SectionRecord, SpanRecord,
 )
 
 
 def delete_document_records(session: Session, document_id: int) -> None:
     """Remove every relational row of a document (all its versions); shared entities stay."""
     search.unindex_document(session, document_id)
-    for model in (ItemRecord, MeetingRecord, CaseMention, DateFactRecord, PeriodRecord, AmountRecord, SpanRecord):
+    for model in (ItemRecord, MeetingRecord, CaseMention, DateFactRecord, PeriodRecord, AmountRecord, EntityRecord, SectionRecord, SpanRecord):
         session.execute(delete(model).where(model.document_id == document_id), execution_options={"synchronize_session": False})
     # Rows removed by ON DELETE CASCADE are unknown to the session; forget them so reused ids do not collide.
     for instance in [obj for obj in session.identity_map.values() if isinstance(obj, DOCUMENT_ROWS)]:
@@ -265,7 +270,8 @@ def delete_document_records(session: Session, document_id: int) -> None:
 
 
 def store_records(session: Session, version_id: int, document_id: int, extraction: Extraction) -> None:
-    """Replace the relational records of `document_id` with those of this version's extraction."""
+    """Replace the relational records of `document_id` with those of this version's extraction (made from the
+    version's stored pages: a section's text is read back from them)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ENTITY_LOCK})
     delete_document_records(session, document_id)
@@ -305,6 +311,9 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
             adjusted_on=meeting.adjusted_on,
             notice_posted=meeting.notice_posted,
             notice_removed=meeting.notice_removed,
+            body=meeting.body,
+            adjustment_place=meeting.adjustment_place,
+            storage_place=meeting.storage_place,
             span=span(meeting.span),
             rule=meeting.rule,
             confidence=meeting.confidence,
@@ -312,11 +321,16 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
         for entry in meeting.attendance:
             entry_scope = resolver.scope_of(entry.municipality, scope)
             party_id = resolver.party(entry.party)
+            name = clean_name(entry.name)
             record.attendance.append(
                 Attendance(
                     person_id=resolver.person(entry_scope, entry.name, party_id),
                     party_id=party_id,
-                    name=clean_name(entry.name),
+                    name=name,
+                    printed_name=entry.name if entry.name != name else None,
+                    party=entry.party,
+                    municipality=entry.municipality,
+                    times=[list(t) for t in entry.times],
                     role=entry.role,
                     function=entry.function,
                     title=entry.title,
@@ -353,8 +367,24 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
             span=span(item.span),
             rule=item.rule,
             confidence=item.confidence,
-            case_number_confidence=item.case_number.confidence if item.case_number else None,
+            body=item.body,
+            proposed_by=item.proposed_by,
         )
+        if item.case_number:
+            number = item.case_number
+            record.case_number_confidence = number.confidence
+            record.case_normalised, record.case_year, record.case_register = number.normalised, number.year, number.register
+            record.case_serial, record.case_classification, record.case_rule = number.serial, number.classification, number.rule
+            record.case_span = span(number.span)
+        for reference in item.references:
+            record.references.append(
+                ReferenceRecord(
+                    text=reference.text, body=reference.body, date=reference.date, paragraph=reference.paragraph,
+                    rule=reference.rule, span=span(reference.span),
+                )
+            )
+        for field_name, kind in ITEM_LISTS.items():
+            record.entries.extend(ItemEntry(kind=kind, text=line) for line in getattr(item, field_name))
         if item.decision_kind or item.decisions or item.immediate_adjustment:
             record.decision = Decision(kind=item.decision_kind, clauses=list(item.decisions), immediate_adjustment=item.immediate_adjustment)
         for vote in item.votes:
@@ -366,7 +396,9 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
                 for printed in names:
                     name, party = split_party(printed)
                     vote_record.choices.append(
-                        VoteChoice(person_id=resolver.person(scope, name, resolver.party(party)), name=clean_name(name), choice=choice)
+                        VoteChoice(
+                            person_id=resolver.person(scope, name, resolver.party(party)), name=clean_name(name), choice=choice, printed=printed,
+                        )
                     )
             record.votes.append(vote_record)
         items.append(record)
@@ -379,6 +411,13 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
                 document_id=document_id,
                 version_id=version_id,
                 raw=number.raw,
+                normalised=number.normalised,
+                year=number.year,
+                register=number.register,
+                serial=number.serial,
+                classification=number.classification,
+                rule=number.rule,
+                confidence=number.confidence,
                 span=span(number.span),
             )
         )
@@ -401,6 +440,20 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
             AmountRecord(
                 document_id=document_id, version_id=version_id, value=amount.value, unit=amount.unit,
                 approximate=amount.approximate, per=amount.per, text=amount.text, rule=amount.rule, span=span(amount.span),
+            )
+        )
+    for entity in extraction.entities:
+        session.add(
+            EntityRecord(
+                document_id=document_id, version_id=version_id, label=entity.label, text=entity.text, value=entity.value,
+                rule=entity.rule, span=span(entity.span),
+            )
+        )
+    for section in extraction.sections:
+        session.add(
+            SectionRecord(
+                document_id=document_id, version_id=version_id, kind=section.kind, start=section.start, end=section.end,
+                page_start=section.page_start, page_end=section.page_end, rule=section.rule, label=section.label,
             )
         )
     session.flush()

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from models.db import session_scope
-from extractors.version import EXTRACTOR_VERSION
-from models.schema import Document, DocumentVersion, ExtractionRecord
+from models.schema import Document, DocumentVersion
 from pipeline.research import export
 from pipeline import steps
 from pipeline.research.export import document_object, write_jsonl
 from pipeline.consistency.run import run_checks
 from pipeline.store.flags import flags_by_version
+from pipeline.store.repository import load_extractions
 from pipeline.settings import Settings
 
 SEEDS = Path(__file__).parents[2] / "samples" / "seeds"
@@ -37,18 +37,18 @@ def seeded(module_database_url) -> str:
 
 
 def whole_export(url: str) -> str:
-    """The export as written before it streamed: all rows loaded, then the flags of every version."""
+    """The export as written before it streamed: all rows and extractions loaded, then the flags of every version."""
     with session_scope(url) as session:
         rows = session.execute(
-            select(Document.path, DocumentVersion.id, DocumentVersion.sha256, DocumentVersion.page_count, DocumentVersion.ocr, ExtractionRecord.data)
+            select(Document.path, DocumentVersion.id, DocumentVersion.sha256, DocumentVersion.page_count, DocumentVersion.ocr)
             .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
-            .outerjoin(ExtractionRecord, (ExtractionRecord.version_id == DocumentVersion.id) & (ExtractionRecord.extractor_version == EXTRACTOR_VERSION))
             .order_by(Document.path)
         ).all()
+        extractions = load_extractions(session, [row[1] for row in rows])
     flags = flags_by_version(url)
     return "".join(
-        json.dumps(document_object(path, sha256, pages, ocr, data, flags.get(version_id, [])), ensure_ascii=False) + "\n"
-        for path, version_id, sha256, pages, ocr, data in rows
+        json.dumps(document_object(path, sha256, pages, ocr, extractions.get(version_id), flags.get(version_id, [])), ensure_ascii=False) + "\n"
+        for path, version_id, sha256, pages, ocr in rows
     )
 
 

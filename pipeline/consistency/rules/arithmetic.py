@@ -287,7 +287,7 @@ def percentage_splits(facts: DocumentFacts) -> list[Flag]:
 DETECTORS = (per_capita_examples, written_products, parts_and_totals, percentage_splits)
 
 
-@rule(RULES, "arithmetic_mismatch", "warning", input="facts")
+@rule(RULES, "arithmetic_mismatch", "warning", input="facts", scope="document")
 def arithmetic_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
     """Printed arithmetic that does not hold within its rounding (DOMAIN.md "Inconsistencies worth flagging" 4)."""
     return [flag for facts in docs for detector in DETECTORS for flag in detector(facts)]

@@ -29,7 +29,7 @@ def _where(common: list[int]) -> str:
     return "the whole meeting" if not common else "§ " + ", ".join(map(str, common))
 
 
-@rule(RULES, "attendance_conflict", "warning", input="facts")
+@rule(RULES, "attendance_conflict", "warning", input="facts", scope="document")
 def attendance_conflict(docs: list[DocumentFacts]) -> list[Flag]:
     """A person both present and absent, or a substitute serving for a member who is present (DOMAIN.md 8)."""
     flags: list[Flag] = []
@@ -79,7 +79,7 @@ def _paragraphs(m: Meeting) -> list[int | None]:
     return named or [None]
 
 
-@rule(RULES, "too_many_members", "warning", input="facts")
+@rule(RULES, "too_many_members", "warning", input="facts", scope="body")
 def too_many_members(docs: list[DocumentFacts]) -> list[Flag]:
     """More voting members (beslutande) at a § than the body has seats (DOMAIN.md 8).
 
@@ -126,7 +126,7 @@ def _recused_members(meeting: Meeting, item) -> int:
     return sum(1 for a in voting_members(meeting, item.paragraph) if person_key(a.name) in named)
 
 
-@rule(RULES, "vote_count_mismatch", "warning", input="facts")
+@rule(RULES, "vote_count_mismatch", "warning", input="facts", scope="roll_call")
 def vote_count_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
     """Named roll-call list vs stated count; yes + no + abstain above the voting members present (DOMAIN.md 9)."""
     flags: list[Flag] = []

@@ -21,7 +21,7 @@ _NUMBER_WORDS = {
 _STATED_LENGTH = re.compile(r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s+ar(?:en)?\s*[(:]?\s*$")
 
 
-@rule(RULES, "deadline_before_document", "error")
+@rule(RULES, "deadline_before_document", "error", scope="matter", claims=("deadline", "deadline_report", "deadline_other"))
 def deadline_before_document(claims: list[Claim]) -> list[Flag]:
     """A deadline earlier than the date the document (or the decision setting it) had reached (DOMAIN.md 2)."""
     flags: list[Flag] = []
@@ -68,7 +68,7 @@ def spanned_years(period) -> int:
     return period.end - period.start + 1
 
 
-@rule(RULES, "duration_mismatch", "warning", input="facts")
+@rule(RULES, "duration_mismatch", "warning", input="facts", scope="document")
 def duration_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
     """A stated length that is not the range's number of calendar years ("fyra år (2020-2024)"; DOMAIN.md 3)."""
     flags: list[Flag] = []

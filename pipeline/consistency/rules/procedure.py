@@ -63,7 +63,7 @@ def _flag(kind: str, message: str, values: list[str], evidence: list[Evidence]) 
     return Flag(kind=kind, severity="warning", message=message, values=values, evidence=evidence)
 
 
-@rule(RULES, "late_adjustment", "warning", input="facts")
+@rule(RULES, "late_adjustment", "warning", input="facts", scope="document")
 def late_adjustment(docs: list[DocumentFacts]) -> list[Flag]:
     """Adjusted (justerat) later than 14 days after the meeting (KL 6:35, 5:69; lagen 1930:173)."""
     flags = []
@@ -81,7 +81,7 @@ def late_adjustment(docs: list[DocumentFacts]) -> list[Flag]:
     return flags
 
 
-@rule(RULES, "late_notice", "warning", input="facts")
+@rule(RULES, "late_notice", "warning", input="facts", scope="document")
 def late_notice(docs: list[DocumentFacts]) -> list[Flag]:
     """Notice (anslag) posted later than the second day after adjustment (KL 8:12; lagen 1930:173)."""
     flags = []
@@ -102,7 +102,7 @@ def late_notice(docs: list[DocumentFacts]) -> list[Flag]:
     return flags
 
 
-@rule(RULES, "short_notice", "warning", input="facts")
+@rule(RULES, "short_notice", "warning", input="facts", scope="document")
 def short_notice(docs: list[DocumentFacts]) -> list[Flag]:
     """Notice taken down before the three-week appeal period ended (KL 13:5)."""
     flags = []
@@ -154,7 +154,7 @@ def read_whole(m: Meeting) -> bool:
     return m.confidence >= SURE and all(a.confidence >= SURE for a in m.attendance)
 
 
-@rule(RULES, "quorum", "warning", input="facts")
+@rule(RULES, "quorum", "warning", input="facts", scope="document")
 def quorum(docs: list[DocumentFacts]) -> list[Flag]:
     """Voting members present are not more than half the body's seats (KL 6:27, 5:41)."""
     flags = []

@@ -28,7 +28,7 @@ def _in_range(paragraph: int, paragraph_range: tuple[int, int]) -> bool:
     return paragraph_range[0] <= paragraph <= paragraph_range[1]
 
 
-@rule(RULES, "reference_mismatch", "warning", input="facts")
+@rule(RULES, "reference_mismatch", "warning", input="facts", scope="reference")
 def reference_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
     """A reference (body, date, §) the referenced body's known meetings contradict (DOMAIN.md 5)."""
     flags: list[Flag] = []
@@ -75,7 +75,7 @@ def reference_mismatch(docs: list[DocumentFacts]) -> list[Flag]:
     return flags
 
 
-@rule(RULES, "paragraph_out_of_range", "warning", input="facts")
+@rule(RULES, "paragraph_out_of_range", "warning", input="facts", scope="cover")
 def paragraph_out_of_range(docs: list[DocumentFacts]) -> list[Flag]:
     """A § extract whose number lies outside its protocol cover's "Paragrafer" range (DOMAIN.md 6)."""
     flags: list[Flag] = []
@@ -102,7 +102,7 @@ def paragraph_out_of_range(docs: list[DocumentFacts]) -> list[Flag]:
     return flags
 
 
-@rule(RULES, "case_number_variant", "info", input="facts")
+@rule(RULES, "case_number_variant", "info", input="facts", scope="case")
 def case_number_variant(docs: list[DocumentFacts]) -> list[Flag]:
     """One case printed with different register codes, e.g. damaged by OCR (DOMAIN.md "Identifiers")."""
     flags: list[Flag] = []

@@ -82,7 +82,7 @@ def _conflicts(kind: str, matter: str, stated: list[Claim], label: str) -> list[
     return flags
 
 
-@rule(RULES, "conflicting_values", "error")
+@rule(RULES, "conflicting_values", "error", scope="matter", kinds=tuple(CONFLICT_KINDS.values()), claims=tuple(CONFLICT_KINDS))
 def conflicting_values(claims: list[Claim]) -> list[Flag]:
     """Same matter and attribute, different stated values (DOMAIN.md "Inconsistencies worth flagging" 1 and 2)."""
     flags: list[Flag] = []
@@ -111,7 +111,7 @@ def conflicting_values(claims: list[Claim]) -> list[Flag]:
     return flags
 
 
-@rule(RULES, "amended_later", "info")
+@rule(RULES, "amended_later", "info", scope="matter", claims=("period",))
 def amended_later(claims: list[Claim]) -> list[Flag]:
     """A value stated after a decision extended the matter, matching the extension (DOMAIN.md 1: not a conflict)."""
     flags: list[Flag] = []
@@ -163,7 +163,7 @@ def _by_document(claims: list[Claim]) -> dict[str, list[Claim]]:
     return grouped
 
 
-@rule(RULES, "erratum", "info")
+@rule(RULES, "erratum", "info", scope="matter", claims=("period",))
 def erratum(claims: list[Claim]) -> list[Flag]:
     """A document retracts a value it says was wrong ("Inte X som felaktigt angavs"; DOMAIN.md 1)."""
     flags: list[Flag] = []
