@@ -216,6 +216,14 @@ class Reference:
     rule: str = ""
 
 
+class VoteChoiceKind(StrEnum):
+    """How a member named in a roll call voted (vote_choices.choice; `Vote.<choice>_names`)."""
+
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
 @dataclass(slots=True)
 class Vote:
     """An omröstning: counts and, where printed, the named choices."""
@@ -239,6 +247,17 @@ class DecisionKind(StrEnum):
     DECISION = "decision"
     PROPOSAL = "proposal"
     INFORMATION = "information"
+
+
+class ItemEntryKind(StrEnum):
+    """A list an item prints, one line a row (item_entries.kind); each names one of Item's list fields."""
+
+    MOTION = "motion"  # Item.motions
+    RESERVATION = "reservation"  # Item.reservations
+    CONFLICT_OF_INTEREST = "conflict_of_interest"  # Item.conflicts_of_interest (jäv)
+    NOTE = "note"  # Item.notes (protokollsanteckningar)
+    STATEMENT = "statement"  # Item.statements (särskilda yttranden)
+    DISTRIBUTION = "distribution"  # Item.distribution (expedieras till)
 
 
 @dataclass(slots=True)

@@ -34,7 +34,19 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from models.claims import FlagStatus, ReviewDecision, Severity
 from models.paths import path_key
-from models.records import AttendanceRole, DateRole, DecisionKind, DocType, DocumentStatus, FileKind, PageMethod
+from models.records import (
+    AttendanceRole,
+    DateRole,
+    DecisionKind,
+    DocType,
+    DocumentStatus,
+    EntityLabel,
+    FileKind,
+    ItemEntryKind,
+    PageMethod,
+    SectionKind,
+    VoteChoiceKind,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -50,7 +62,7 @@ JsonType = JSON().with_variant(JSONB(), "postgresql")
 def closed_set(members: type[StrEnum], length: int) -> Enum:
     """A closed set's column: its members' strings in a VARCHAR(length), the text stored before it was an enum."""
     # No native ENUM type and no CHECK constraint: a new member needs no migration. A string outside the set is
-    # refused on write (validate_strings) and cannot be read back, so migration 0010 maps the strays it finds.
+    # refused on write (validate_strings) and cannot be read back, so migrations 0010 and 0012 map the strays they find.
     return Enum(members, native_enum=False, values_callable=lambda e: [m.value for m in e], length=length, validate_strings=True)
 
 
@@ -530,7 +542,7 @@ class VoteChoice(Base):
     vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     name: Mapped[str] = mapped_column(String(256))
-    choice: Mapped[str] = mapped_column(String(8))
+    choice: Mapped[VoteChoiceKind] = mapped_column(closed_set(VoteChoiceKind, 8))
     # The name as the vote's list prints it, party included ("Jörgen Fogelklou (SD)"); migration 0011.
     printed: Mapped[str] = mapped_column(Text, default="", server_default="")
 
@@ -597,8 +609,7 @@ class ItemEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
-    # motion | reservation | conflict_of_interest | note | statement | distribution
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[ItemEntryKind] = mapped_column(closed_set(ItemEntryKind, 32))
     text: Mapped[str] = mapped_column(Text)
 
 
@@ -626,7 +637,7 @@ class EntityRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
-    label: Mapped[str] = mapped_column(String(16))
+    label: Mapped[EntityLabel] = mapped_column(closed_set(EntityLabel, 16))
     text: Mapped[str] = mapped_column(Text)
     value: Mapped[str] = mapped_column(Text)
     rule: Mapped[str] = mapped_column(String(64), default="")
@@ -643,7 +654,7 @@ class SectionRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[SectionKind] = mapped_column(closed_set(SectionKind, 32))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     page_start: Mapped[int] = mapped_column(Integer)

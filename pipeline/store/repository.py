@@ -27,6 +27,7 @@ from models.records import (
     Entity,
     Extraction,
     Item,
+    ItemEntryKind,
     Meeting,
     Period,
     Reference,
@@ -60,15 +61,13 @@ BATCH = 500
 
 #: Item.<field> -> ItemEntry.kind: the lists an item prints, one row per line.
 ITEM_LISTS = {
-    "motions": "motion",
-    "reservations": "reservation",
-    "conflicts_of_interest": "conflict_of_interest",
-    "notes": "note",
-    "statements": "statement",
-    "distribution": "distribution",
+    "motions": ItemEntryKind.MOTION,
+    "reservations": ItemEntryKind.RESERVATION,
+    "conflicts_of_interest": ItemEntryKind.CONFLICT_OF_INTEREST,
+    "notes": ItemEntryKind.NOTE,
+    "statements": ItemEntryKind.STATEMENT,
+    "distribution": ItemEntryKind.DISTRIBUTION,
 }
-
-VOTE_CHOICES = ("yes", "no", "abstain")
 
 
 def load_extractions(session: Session, version_ids: Iterable[int], with_sections: bool = True) -> dict[int, Extraction]:

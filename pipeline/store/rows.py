@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from extractors.bodies import normalise_body
 from extractors.text import fold
 from models import municipalities
-from models.records import CaseNumber, Extraction, Span
+from models.records import CaseNumber, Extraction, Span, VoteChoiceKind
 from models.schema import (
     AmountRecord,
     Attendance,
@@ -392,7 +392,7 @@ def store_records(session: Session, version_id: int, document_id: int, extractio
                 yes=vote.yes, no=vote.no, abstain=vote.abstain, proposition=vote.proposition, span=span(vote.span),
                 rule=vote.rule, confidence=vote.confidence,
             )
-            for choice, names in (("yes", vote.yes_names), ("no", vote.no_names), ("abstain", vote.abstain_names)):
+            for choice, names in ((VoteChoiceKind.YES, vote.yes_names), (VoteChoiceKind.NO, vote.no_names), (VoteChoiceKind.ABSTAIN, vote.abstain_names)):
                 for printed in names:
                     name, party = split_party(printed)
                     vote_record.choices.append(

@@ -216,6 +216,7 @@ def downgrade() -> None:
     with op.batch_alter_table('extractions', schema=None) as batch_op:
         batch_op.alter_column('data', existing_type=JSON, nullable=False)
         batch_op.drop_column('municipality')
+    _drop_spans_of(op.get_bind(), (('entities', 'span_id'), ('item_references', 'span_id'), ('items', 'case_span_id')))
     for table in ('sections', 'entities', 'item_references', 'item_entries'):
         op.drop_table(table)
     # Plain DROP COLUMN (SQLite 3.35 has it), for the reasons the upgrade adds them plainly.
@@ -229,6 +230,27 @@ def downgrade() -> None:
     ):
         for column in columns:
             op.drop_column(table, column)
+
+
+def _drop_spans_of(conn: sa.Connection, going: tuple[tuple[str, str], ...]) -> None:
+    """Delete the spans only the columns in `going` refer to: once those go, nothing would (and an upgrade makes
+    them anew)."""
+    inspector = sa.inspect(conn)
+    pointers = {(table, column['name']) for table in inspector.get_table_names() for column in inspector.get_columns(table)
+                if column['name'].endswith('span_id')}
+    staying = sorted(pointers - set(going))
+    going = tuple(pair for pair in going if pair in pointers)
+    spans = sa.table('spans', sa.column('id', sa.Integer))
+
+    def referred(pairs) -> sa.Select:
+        tables = [(sa.table(table, sa.column(column)), column) for table, column in pairs]
+        return sa.union(*(sa.select(t.c[column]).where(t.c[column].isnot(None)) for t, column in tables))
+
+    keep = referred(staying) if staying else None
+    condition = spans.c.id.in_(referred(going))
+    if keep is not None:
+        condition = condition & spans.c.id.notin_(keep)
+    conn.execute(spans.delete().where(condition))
 
 
 # --- upgrade: the blob's values into the rows -----------------------------------------------------------------
