@@ -44,9 +44,11 @@ bench: samples
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/query_bench.py
 
-# National scale: a million items on SQLite and PostgreSQL (built once, then reused), query p95 and export speed.
+# National scale: a million items on SQLite and PostgreSQL (built once, then reused), query p95, export speed and
+# memory; then ingest of 100 to 10 000 generated pages, re-runs unchanged and after an extractor change.
 bench-scale: setup
-	$(PY) benchmarks/query_bench.py --items 1000000
+	$(PY) benchmarks/query_bench.py --items 1000000 --memory
+	$(PY) benchmarks/scale_bench.py
 
 # Extraction accuracy: first contact, generated protocols, ../shared/real through the whole ingest, text, text-layer
 # PDFs and the sample scans; then every gold document printed in six

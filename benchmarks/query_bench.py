@@ -14,13 +14,14 @@ is over TARGET_MS; then exports the database with the CLI and prints documents/s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 from benchmarks.make_big_db import build, stamp_extractions  # noqa: E402
 from models.db import get_engine, session_scope  # noqa: E402
-from models.schema import Document, ItemRecord  # noqa: E402
+from models.schema import Document, DocumentVersion, ItemRecord  # noqa: E402
 from pipeline.research.queries import DecisionFilters, case, decisions, person  # noqa: E402
 
 TARGET_MS = 100.0
@@ -155,6 +156,63 @@ def export_run(url: str) -> tuple[int, float, float]:
     return documents, seconds, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
+def export_rates(url: str, documents: int = 5_000) -> tuple[int, float, float]:
+    """(documents, documents/s of the export's lines from the rows, documents/s of the same lines through typed
+    records) over the first `documents` documents in path order, in this process: the rows path is what
+    `protokoll export` runs, the typed path (load_extractions, then document_object) is what it ran before."""
+    from pipeline.research.export import _Parts, _source, document_object, line, lines_of
+    from pipeline.store.flags import flags_by_version
+    from pipeline.store.repository import BATCH, load_extractions, read_batches
+
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(Document.path, DocumentVersion.id, DocumentVersion.sha256, DocumentVersion.page_count, DocumentVersion.ocr)
+            .join(DocumentVersion, DocumentVersion.id == Document.current_version_id).order_by(Document.path).limit(documents)
+        ).all()
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+    def by_rows(session: Any, chunk: list[Any], flags: dict[int, list]) -> Iterator[dict[str, Any]]:
+        parts: dict[int, _Parts] = {}
+        for batch in read_batches(session, [r[1] for r in chunk], with_sections=False):
+            parts.update(lines_of(batch))
+        return (line(_source(path, sha256, pages, ocr), parts.get(v), flags.get(v, [])) for path, v, sha256, pages, ocr in chunk)
+
+    def by_records(session: Any, chunk: list[Any], flags: dict[int, list]) -> Iterator[dict[str, Any]]:
+        extractions = load_extractions(session, [r[1] for r in chunk], with_sections=False)
+        return (document_object(path, sha256, pages, ocr, extractions.get(v), flags.get(v, [])) for path, v, sha256, pages, ocr in chunk)
+
+    def written(lines_of_chunk: Callable[..., Iterator[dict[str, Any]]]) -> int:
+        size = 0
+        with session_scope(url) as session:
+            for start in range(0, len(rows), BATCH):
+                chunk = rows[start : start + BATCH]
+                size += sum(len(encode(obj)) for obj in lines_of_chunk(session, chunk, flags_by_version(url, [r[1] for r in chunk])))
+        return size
+
+    timed = {}
+    for name, lines_of_chunk in (("records", by_records), ("rows", by_rows)):
+        started = time.perf_counter()
+        size = written(lines_of_chunk)
+        timed[name] = (time.perf_counter() - started, size)
+    if timed["rows"][1] != timed["records"][1]:
+        raise SystemExit(f"the two export paths wrote {timed['rows'][1]} and {timed['records'][1]} characters")
+    return len(rows), len(rows) / timed["rows"][0], len(rows) / timed["records"][0]
+
+
+def export_memory(small_url: str, big: tuple[int, float, float], documents: int = 1_000) -> None:
+    """Peak RSS of the export of a database of about `documents` synthetic documents beside that of the big one
+    (`big`: export_run's figures; the same synthetic protocols): streamed, the two are the same."""
+    from benchmarks.make_big_db import bulk_build
+
+    if small_url.startswith("postgresql"):
+        ensure_postgres_database(small_url)
+    bulk_build(small_url, documents * 20)  # a synthetic protocol has 20 § on average
+    stamp_extractions(small_url)
+    small = export_run(small_url)
+    print(f"{'':<21}  export peak RSS: {small[0]} documents {small[2]:.0f} MB, {big[0]} documents {big[2]:.0f} MB "
+          f"(x{big[2] / small[2]:.2f} for x{big[0] / small[0]:.0f} the documents)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sqlite", default=None, help="default: sqlite:///benchmarks/big.db (big1m.db from 1 000 000 items)")
@@ -163,10 +221,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--no-export", action="store_true", help="time the queries only")
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one dialect")
+    parser.add_argument("--memory", action="store_true", help="also export a database of 1 000 synthetic documents and compare peak RSS")
     args = parser.parse_args()
     scale = "_1m" if args.items >= 1_000_000 else ""
     sqlite_url = args.sqlite or f"sqlite:///benchmarks/big{scale.lstrip('_')}.db"
     postgres_url = args.postgres or f"postgresql+psycopg://postgres@127.0.0.1:5432/protokoll_bench{scale}"
+    small_urls = {"sqlite": "sqlite:///benchmarks/big1k.db", "postgresql": postgres_url + "_1k"}
     dialects = [(d, u) for d, u in (("sqlite", sqlite_url), ("postgresql", postgres_url)) if args.only in (None, d)]
     if any(d == "postgresql" for d, _ in dialects):
         ensure_postgres_database(postgres_url)
@@ -189,8 +249,14 @@ def main() -> None:
             print_plans(url, label)
         if not args.no_export:
             stamp_extractions(url)
-            documents, seconds, rss = export_run(url)
-            print(f"{dialect:<11} {items:>8}  export --format jsonl: {documents} documents in {seconds:.1f} s = {documents / seconds:.0f} documents/s, peak RSS {rss:.0f} MB", flush=True)
+            documents, seconds, rss = big = export_run(url)
+            print(f"{dialect:<11} {items:>8}  export --format jsonl: {documents} documents in {seconds:.1f} s = {documents / seconds:.0f} documents/s "
+                  f"(the whole command), peak RSS {rss:.0f} MB", flush=True)
+            sample, rows_rate, records_rate = export_rates(url)
+            print(f"{dialect:<11} {items:>8}  export lines, first {sample} documents: {rows_rate:.0f} documents/s from the rows, "
+                  f"{records_rate:.0f} through typed records (before), x{rows_rate / records_rate:.1f}", flush=True)
+            if args.memory:
+                export_memory(small_urls[dialect], big)
 
 
 if __name__ == "__main__":

@@ -62,3 +62,27 @@ def test_streamed_export_is_byte_identical_to_the_whole_database_export(seeded, 
     lines = [json.loads(line) for line in expected.splitlines()]
     assert [Path(o["source"]["path"]).name[:3] for o in lines] == ["000", "003", "004"]
     assert sum(len(o["flags"]) for o in lines) > 0, "the seeds should carry flags, or the per-chunk flags go untested"
+
+
+def test_the_line_from_the_rows_is_the_line_from_the_typed_records_in_every_field(database_url):
+    """Every field the rows hold, with printed forms that differ from resolved ones (tests.pipeline.test_repository):
+    the export's lines from the rows are document_object's lines from the records they are read back as."""
+    from pipeline.research.export import _source, line, lines_of
+    from pipeline.store import extractions
+    from pipeline.store.repository import read_batch
+    from tests.pipeline.test_repository import every_field, stored_version
+
+    version_id = stored_version(database_url)
+    with session_scope(database_url) as session:
+        extractions.store_extraction(session, version_id, every_field())
+    with session_scope(database_url) as session:
+        typed = load_extractions(session, [version_id], with_sections=False)[version_id]
+        parts = lines_of(read_batch(session, [version_id], with_sections=False))[version_id]
+    flags = [{"id": "f", "kind": "k", "severity": "error", "message": "m", "values": [], "evidence": []}]
+    from_rows = line(_source("p", "0" * 64, 2, True), parts, flags)
+    from_records = document_object("p", "0" * 64, 2, True, typed, flags)
+    assert json.dumps(from_rows, ensure_ascii=False) == json.dumps(from_records, ensure_ascii=False)
+    assert from_rows["items"][0]["votes"][0]["yes_names"] == ["Anna Lund (S)", "Bo Ek (S)"]
+    assert from_rows["amounts"][0]["approximate"] is True and from_rows["items"][0]["immediate_adjustment"] is True
+    assert from_rows["meetings"][0]["attendance"][0]["name"] == "Anna Lund Anna Lund"
+    assert from_rows["items"][1]["case_number"] is None and from_rows["items"][0]["reservations"] == ["Jörgen Fogelklou (SD)"]
