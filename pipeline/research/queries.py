@@ -278,13 +278,15 @@ def _sqlite_fts_walk(session: Session, filters: DecisionFilters) -> ColumnElemen
     if filters.date_from or filters.date_to:
         return None
     matches = session.execute(text("SELECT count(*) FROM items_fts WHERE items_fts MATCH :q"), {"q": expression}).scalar_one()
+    items = session.execute(select(func.max(ItemRecord.id))).scalar_one() or 0
+    # The walk stops when the page is full: about limit * items / matches items into the index, words spread evenly.
+    probes = filters.limit * items / max(matches, 1)
     if not filters.municipality:
-        items = session.execute(select(func.max(ItemRecord.id))).scalar_one() or 0
         if matches * matches <= filters.limit * items:
             return None
-        probes = filters.limit * items / max(matches, 1)
     else:
-        probes = session.execute(select(func.count()).select_from(ItemRecord).where(ItemRecord.municipality_id == select(MunicipalityRecord.id).where(MunicipalityRecord.code == resolve_municipality(filters.municipality)).scalar_subquery())).scalar_one()
+        # A municipality's walk ends with its items at the latest.
+        probes = min(probes, session.execute(select(func.count()).select_from(ItemRecord).where(ItemRecord.municipality_id == select(MunicipalityRecord.id).where(MunicipalityRecord.code == resolve_municipality(filters.municipality)).scalar_subquery())).scalar_one())
     if probes * FTS_PROBE_COST < matches:
         # Correlated: FTS5 answers a MATCH for one rowid by seeking its lists, no list of every match is built.
         return exists(
