@@ -371,7 +371,7 @@ class CaseMention(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
     raw: Mapped[str] = mapped_column(String(256))
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     # The number's parts as printed here (case_id is the case it joins), the rule that read it, how sure (0011).
     normalised: Mapped[str] = mapped_column(String(128), default="", server_default="")
     year: Mapped[int | None] = mapped_column(Integer)
@@ -405,7 +405,7 @@ class MeetingRecord(Base):
     adjusted_on: Mapped[date | None] = mapped_column(Date)
     notice_posted: Mapped[date | None] = mapped_column(Date)
     notice_removed: Mapped[date | None] = mapped_column(Date)
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     rule: Mapped[str] = mapped_column(String(64), default="", server_default="")
     confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
     # As printed (body_id is its base form); where the minutes are adjusted and kept (migration 0011).
@@ -436,7 +436,7 @@ class Attendance(Base):
     serving_for_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     serving_for: Mapped[str | None] = mapped_column(String(256))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     rule: Mapped[str] = mapped_column(String(64), default="", server_default="")
     confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
     # As printed (migration 0011): the name when it differs from `name` (a name printed twice), the party, the
@@ -472,7 +472,7 @@ class ItemRecord(Base):
     title: Mapped[str | None] = mapped_column(Text)
     meeting_date: Mapped[date | None] = mapped_column(Date, index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     rule: Mapped[str] = mapped_column(String(64), default="")
     confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
     # How sure the case-number rule is (a value read without its label is less sure); None without a case number.
@@ -524,7 +524,7 @@ class VoteRecord(Base):
     no: Mapped[int | None] = mapped_column(Integer)
     abstain: Mapped[int | None] = mapped_column(Integer)
     proposition: Mapped[str | None] = mapped_column(Text)
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     rule: Mapped[str] = mapped_column(String(64), default="", server_default="")
     confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1.0"))
 
@@ -560,7 +560,7 @@ class DateFactRecord(Base):
     text: Mapped[str] = mapped_column(Text)
     time: Mapped[str | None] = mapped_column(String(16))
     rule: Mapped[str] = mapped_column(String(64), default="")
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
 
 
@@ -577,7 +577,7 @@ class PeriodRecord(Base):
     stated_years: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     rule: Mapped[str] = mapped_column(String(64), default="")
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
 
 
@@ -595,7 +595,7 @@ class AmountRecord(Base):
     per: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     rule: Mapped[str] = mapped_column(String(64), default="")
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
 
 
@@ -625,7 +625,7 @@ class ReferenceRecord(Base):
     date: Mapped[date | None] = mapped_column(Date)
     paragraph: Mapped[int | None] = mapped_column(Integer)
     rule: Mapped[str] = mapped_column(String(64), default="")
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
 
 
@@ -641,7 +641,7 @@ class EntityRecord(Base):
     text: Mapped[str] = mapped_column(Text)
     value: Mapped[str] = mapped_column(Text)
     rule: Mapped[str] = mapped_column(String(64), default="")
-    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"))
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("spans.id", ondelete="SET NULL"), index=True)
     span: Mapped[SpanRecord | None] = relationship(lazy="raise")
 
 
