@@ -19,6 +19,7 @@ import os
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import argparse  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -56,6 +57,13 @@ class Timed:
     """Seconds from the command to its first Tesseract start (from the wrapper's log)."""
     ok: bool = True
     detail: str = ""
+    cpu: float | None = None
+    """CPU seconds of the command and every process it waited for (Tesseract, the temporary API, …)."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def raw_tesseract(images: Sequence[Path]) -> Timed:
@@ -63,10 +71,11 @@ def raw_tesseract(images: Sequence[Path]) -> Timed:
     def one(image: Path) -> None:
         subprocess.run(["tesseract", str(image), "stdout", *TESSERACT_FLAGS, "tsv"], check=True, capture_output=True)
 
+    cpu = _children_cpu()
     started = time.perf_counter()
     with ThreadPoolExecutor(WORKERS) as pool:
         list(pool.map(one, images))
-    return Timed(time.perf_counter() - started)
+    return Timed(time.perf_counter() - started, cpu=_children_cpu() - cpu)
 
 
 def _first_page(log: Path, started: float) -> float | None:
@@ -77,11 +86,13 @@ def _first_page(log: Path, started: float) -> float | None:
 def _timed(command: list[str], env: dict[str, str], log: Path, ok_codes: tuple[int, ...] = (0,)) -> Timed:
     log.unlink(missing_ok=True)
     wall = time.time()
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     ok = done.returncode in ok_codes
-    return Timed(seconds, _first_page(log, wall), ok, "" if ok else f"exit {done.returncode}: {done.stderr.strip()[-400:]}")
+    detail = "" if ok else f"exit {done.returncode}: {done.stderr.strip()[-400:]}"
+    return Timed(seconds, _first_page(log, wall), ok, detail, _children_cpu() - cpu)
 
 
 def protokoll_ingest(exe: Path, folder: Path, work: Path, env: dict[str, str], log: Path, home: Path | None = None) -> Timed:
@@ -166,7 +177,9 @@ def throughput(exes: Sequence[Path], scanned: Path, work: Path, copies: int, rou
             else:
                 print(f"    ocrmypdf failed: {run.detail}")
     base = _median(raw)
-    print(f"    raw Tesseract x{WORKERS} processes      {base:6.1f} s = {60 * count / base:5.1f} pages/min   (runs: {_runs(raw)})")
+    base_cpu = statistics.median(r.cpu for r in raw)
+    print(f"    raw Tesseract x{WORKERS} processes      {base:6.1f} s = {60 * count / base:5.1f} pages/min, "
+          f"{base_cpu:.1f} s CPU   (runs: {_runs(raw)})")
     for name, runs in [*((_label(exe), ours[exe]) for exe in exes), (f"OCRmyPDF --jobs {WORKERS}", theirs)]:
         if not runs:
             print(f"    {name}: not measured" + ("" if has_ocrmypdf or "OCRmyPDF" not in name else " (ocrmypdf not installed: scripts/setup_system.sh)"))
@@ -175,8 +188,10 @@ def throughput(exes: Sequence[Path], scanned: Path, work: Path, copies: int, rou
         firsts = [r.first_page for r in runs if r.first_page is not None]
         first = f", first page after {statistics.median(firsts):.1f} s" if firsts else ""
         verdict = f" (target <= {TARGET_RATIO:.2f}: {'met' if median / base <= TARGET_RATIO else 'not met'})" if name.startswith("protokoll") else ""
+        cpu = statistics.median(r.cpu for r in runs)
         print(f"    {name}")
         print(f"      {median:6.1f} s = {60 * count / median:5.1f} pages/min, {median / base:.3f} x raw Tesseract{verdict}{first}   (runs: {_runs(runs)})")
+        print(f"      CPU {cpu:.1f} s = {cpu / base_cpu:.3f} x raw Tesseract's (on a shared machine the steadier figure)")
 
 
 def first_page(exes: Sequence[Path], work: Path, env: dict[str, str], log: Path, rounds: int) -> None:

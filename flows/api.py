@@ -212,7 +212,12 @@ class _Database:
                 self.home.mkdir(parents=True, exist_ok=True)
                 copy = self.path.with_name(f"prefect.db.{uuid.uuid4().hex[:8]}")
                 shutil.copyfile(template, copy)
-                copy.replace(self.path)  # whole or not at all, should another run start at the same moment
+                try:
+                    os.link(copy, self.path)  # whole, and never over a database another run has started on
+                except FileExistsError:
+                    pass
+                finally:
+                    copy.unlink()
                 self._mark()
             else:
                 self.created = True
@@ -279,7 +284,10 @@ def launch() -> LocalApi:
 def _launch() -> LocalApi:
     app_dir = _prefect_package().parent
     database = _Database.of_home()
-    database_env = database.server_env() if database is not None else {}
+    try:
+        database_env = database.server_env() if database is not None else {}
+    except (OSError, sqlite3.Error):  # a home it cannot seed or read: Prefect makes its database as usual
+        database, database_env = None, {}
     port = _free_port()
     handle, log_name = tempfile.mkstemp(prefix="protokoll-prefect-api-", suffix=".log")
     command = [
