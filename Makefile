@@ -40,6 +40,7 @@ test: setup
 
 bench: samples
 	$(PY) benchmarks/ingest_bench.py
+	$(PY) benchmarks/scan_bench.py
 	$(PY) benchmarks/reading_bench.py
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/query_bench.py

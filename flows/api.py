@@ -17,10 +17,14 @@ from __future__ import annotations
 import atexit
 import contextvars
 import ctypes
+import importlib.metadata
 import importlib.util
+import json
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -28,9 +32,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 #: Seconds to wait for each start: a healthy start takes about 4 s on two cores.
@@ -40,7 +45,12 @@ _SERVER_ENV = {
     "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
     # Nobody reads a temporary API's event feed; stored, its events were most of what its database grew by.
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    # No automations live in a temporary API: the services that would run them only cost its start.
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false", "PREFECT_SERVER_SERVICES_ACTIONS_ENABLED": "false",
 }
+#: What a server on a database already migrated (and its blocks registered) by this Prefect release skips:
+#: the migration check and the block registration cost about a second of CPU at every start.
+_READY_DATABASE_ENV = {"PREFECT_SERVER_DATABASE_MIGRATE_ON_START": "false", "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"}
 #: Flow runs the temporary API's database keeps (in PREFECT_HOME); older ones are deleted after each run.
 KEEP_FLOW_RUNS = 20
 _PR_SET_PDEATHSIG = 1
@@ -53,10 +63,11 @@ class LocalApiError(RuntimeError):
 class LocalApi:
     """One temporary API server process, owned (and stopped at exit) by this process."""
 
-    def __init__(self, port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    def __init__(self, port: int, process: subprocess.Popen[bytes], log: Path, database: "_Database | None" = None) -> None:
         self.port = port
         self.process = process
         self.log = log
+        self.database = database
 
     @property
     def url(self) -> str:
@@ -76,10 +87,22 @@ class LocalApi:
             if self.process.poll() is not None:
                 return f"the server process exited with status {self.process.returncode}: {self._log_tail()}"
             if self.healthy():
+                if self.database is not None:
+                    self.database.answered()
+                self._first_request()
                 return None
             if time.monotonic() >= deadline:
                 return f"no answer after {timeout:g} s"
             time.sleep(0.05)
+
+    def _first_request(self) -> None:
+        """Ask what a flow run asks first (the API's version): a server's first answer beyond its health takes
+        it 1-2 s of CPU on two cores, spent here while the caller is still loading instead of when its run starts."""
+        try:
+            with urllib.request.urlopen(f"{self.url}/admin/version", timeout=30) as response:
+                response.read()
+        except (urllib.error.URLError, OSError):
+            pass  # the run's own request will tell
 
     def stop(self, timeout: float = 5) -> None:
         if self.process.poll() is None:
@@ -109,6 +132,143 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def prefect_release() -> str:
+    """The installed Prefect's version and its SQLite migrations, without importing Prefect."""
+    import hashlib
+
+    names = sorted(p.name for p in (_prefect_package() / "server" / "database" / "_migrations").rglob("*.py"))
+    return f"{importlib.metadata.version('prefect')}-{hashlib.sha256(chr(0).join(names).encode()).hexdigest()[:12]}"
+
+
+def template_cache() -> Path:
+    """Where a Prefect home whose database is migrated is kept, one folder per `prefect_release`."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "protokoll" / "prefect-home"
+
+
+def _prefect_package() -> Path:
+    spec = importlib.util.find_spec("prefect")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalApiError("Prefect is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _names_a_database(home: Path) -> bool:
+    """Whether a settings file Prefect reads besides the environment (profiles, prefect.toml, [tool.prefect]
+    of pyproject.toml, .env) may name a database of its own: such a database is left to Prefect."""
+    import tomllib
+
+    profiles = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    for settings_file in (profiles, Path("prefect.toml"), Path("pyproject.toml"), Path(".env")):
+        try:
+            text = settings_file.read_text(errors="replace")
+        except OSError:
+            continue
+        if settings_file.name == "pyproject.toml":
+            try:
+                text = json.dumps(tomllib.loads(text).get("tool", {}).get("prefect", {}))
+            except tomllib.TOMLDecodeError:
+                pass
+        if "database" in text.lower():
+            return True
+    return False
+
+
+class _Database:
+    """The temporary API's SQLite database in the Prefect home, when it is Prefect's default one.
+
+    A database Prefect creates in a new home is migrated (about 4 s of CPU on two cores) and has its blocks
+    registered before the server answers. Once that is done, the migrated database is kept under
+    `template_cache` for new homes to start from, and the home is marked as ready for this release and
+    revision, so that later starts skip the migration check and the block registration as well.
+    """
+
+    MARK = "protokoll-prefect-ready.json"
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.path = home / "prefect.db"
+        self.release = prefect_release()
+        self.created = False
+        """Whether the server creates it: this start migrates it from nothing."""
+
+    @classmethod
+    def of_home(cls) -> "_Database | None":
+        """The default database of the Prefect home, or None when Prefect may be told to use another one."""
+        home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+        if any("DATABASE" in name for name in os.environ if name.startswith("PREFECT_")):
+            return None
+        if _names_a_database(home):
+            return None
+        try:
+            return cls(home)
+        except (LocalApiError, importlib.metadata.PackageNotFoundError, OSError):
+            return None
+
+    def server_env(self) -> dict[str, str]:
+        """Seed a new home from the template; the settings that skip the work a ready database does not need."""
+        if not self.path.exists():
+            template = template_cache() / self.release / "prefect.db"
+            if template.is_file():
+                self.home.mkdir(parents=True, exist_ok=True)
+                copy = self.path.with_name(f"prefect.db.{uuid.uuid4().hex[:8]}")
+                shutil.copyfile(template, copy)
+                try:
+                    os.link(copy, self.path)  # whole, and never over a database another run has started on
+                except FileExistsError:
+                    pass
+                finally:
+                    copy.unlink()
+                self._mark()
+            else:
+                self.created = True
+        return dict(_READY_DATABASE_ENV) if self._ready() else {}
+
+    def answered(self) -> None:
+        """The server answers, so its database is migrated: mark it, and keep it as the template if it is new."""
+        try:
+            if not self._ready():
+                self._mark()
+            if self.created and not (template_cache() / self.release).exists():
+                self._keep_as_template()
+        except (OSError, sqlite3.Error):  # a cache only: the next new home migrates its own database
+            pass
+
+    def _revision(self) -> str | None:
+        try:
+            with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5)) as db:
+                row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def _ready(self) -> bool:
+        try:
+            mark = json.loads((self.home / self.MARK).read_text())
+        except (OSError, ValueError):
+            return False
+        return mark == {"release": self.release, "revision": self._revision()} and mark["revision"] is not None
+
+    def _mark(self) -> None:
+        mark = self.home / self.MARK
+        written = mark.with_name(f"{mark.name}.{uuid.uuid4().hex[:8]}")
+        written.write_text(json.dumps({"release": self.release, "revision": self._revision()}))
+        written.replace(mark)
+
+    def _keep_as_template(self) -> None:
+        """A consistent copy (SQLite's backup, the write-ahead log folded in) in a folder renamed into place."""
+        folder = template_cache() / self.release
+        building = folder.with_name(f"{folder.name}.{uuid.uuid4().hex[:8]}")
+        building.mkdir(parents=True)
+        try:
+            with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5)) as source, \
+                    closing(sqlite3.connect(building / "prefect.db")) as copy:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")
+            building.rename(folder)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+
+
 def launch() -> LocalApi:
     """Start the server process with Prefect's own ephemeral-server command; do not wait for it.
 
@@ -122,10 +282,12 @@ def launch() -> LocalApi:
 
 
 def _launch() -> LocalApi:
-    spec = importlib.util.find_spec("prefect")  # finds the package without importing it
-    if spec is None or not spec.submodule_search_locations:
-        raise LocalApiError("Prefect is not installed")
-    app_dir = Path(next(iter(spec.submodule_search_locations))).parent
+    app_dir = _prefect_package().parent
+    database = _Database.of_home()
+    try:
+        database_env = database.server_env() if database is not None else {}
+    except (OSError, sqlite3.Error):  # a home it cannot seed or read: Prefect makes its database as usual
+        database, database_env = None, {}
     port = _free_port()
     handle, log_name = tempfile.mkstemp(prefix="protokoll-prefect-api-", suffix=".log")
     command = [
@@ -135,10 +297,10 @@ def _launch() -> LocalApi:
     ]
     with os.fdopen(handle, "wb") as log:
         process = subprocess.Popen(
-            command, env={**os.environ, **_SERVER_ENV}, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            command, env={**os.environ, **_SERVER_ENV, **database_env}, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=_die_with_parent(os.getpid()),
         )
-    server = LocalApi(port, process, Path(log_name))
+    server = LocalApi(port, process, Path(log_name), database)
     _launched.append(server)
     atexit.register(server.stop)
     return server

@@ -6,6 +6,8 @@ PACKAGES=(tesseract-ocr tesseract-ocr-swe tesseract-ocr-osd fonts-dejavu-core)
 # Fonts the scan accuracy benchmark prints its pages in (serif, sans, condensed): DejaVu Sans Condensed is in
 # -extra, Liberation Serif/Sans in liberation2, Liberation Sans Narrow only in the older fonts-liberation.
 PACKAGES+=(fonts-dejavu-extra fonts-liberation2 fonts-liberation)
+# The scan benchmark compares the ingest with OCRmyPDF on the same pages.
+PACKAGES+=(ocrmypdf)
 if [ "${PROTOKOLL_WITH_BROWSER:-0}" = "1" ]; then PACKAGES+=(chromium); fi
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -22,14 +22,13 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -152,7 +151,6 @@ def run_root(config: pytest.Config) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-PREFECT_HOME_CACHE = Path.home() / ".cache" / "protokoll" / "prefect-home"
 # Run with a Prefect home of its own: the server migrates its database and registers its blocks, then stops.
 _MIGRATE_PREFECT_HOME = """
 from flows.api import launch
@@ -163,34 +161,18 @@ assert problem is None, problem
 """
 
 
-def _prefect_release() -> str:
-    """The installed Prefect's version and its SQLite migrations, without importing Prefect."""
-    import hashlib
-    import importlib.metadata
-    import importlib.util
-
-    spec = importlib.util.find_spec("prefect")
-    assert spec is not None and spec.submodule_search_locations
-    migrations = Path(next(iter(spec.submodule_search_locations))) / "server" / "database" / "_migrations"
-    names = sorted(p.name for p in migrations.rglob("*.py"))
-    return f"{importlib.metadata.version('prefect')}-{hashlib.sha256(chr(0).join(names).encode()).hexdigest()[:12]}"
-
-
 def _migrate_prefect_home(folder: Path) -> None:
-    """A temporary API started once on a new home leaves its migrated database there; made aside and renamed."""
-    building = folder.with_name(f"{folder.name}.{uuid.uuid4().hex[:8]}")
+    """A temporary API started once on a new home migrates its database, and flows.api keeps a copy of it as
+    the template of new homes (`folder`)."""
+    home = folder.with_name(f"{folder.name}.home-{uuid.uuid4().hex[:8]}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env["PREFECT_HOME"] = str(building)
+    env["PREFECT_HOME"] = str(home)
     try:
         subprocess.run([sys.executable, "-c", _MIGRATE_PREFECT_HOME], cwd=REPO, env=env, check=True, capture_output=True, timeout=600)
-        # One file to copy: the write-ahead log folded into the database.
-        with closing(sqlite3.connect(building / "prefect.db")) as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        for suffix in ("-wal", "-shm"):
-            (building / f"prefect.db{suffix}").unlink(missing_ok=True)
-        building.rename(folder)
     finally:
-        shutil.rmtree(building, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
+    if not (folder / "prefect.db").is_file():
+        raise RuntimeError(f"the temporary API kept no migrated Prefect database in {folder}")
 
 
 class _SessionResources:
@@ -213,7 +195,9 @@ class _SessionResources:
         by the first session that needs it (one at a time: workers and other sessions wait for it)."""
         with self.prefect_home_lock:
             if self.prefect_home is None:
-                folder = PREFECT_HOME_CACHE / _prefect_release()
+                from flows.api import prefect_release, template_cache
+
+                folder = template_cache() / prefect_release()
                 with exclusive(folder.with_name(folder.name + ".lock")):
                     if not (folder / "prefect.db").is_file():
                         shutil.rmtree(folder, ignore_errors=True)  # what an interrupted build may have left
