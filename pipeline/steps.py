@@ -1,9 +1,7 @@
 """The verbs of the pipeline: the only door the flows use. Each is a plain function with typed input and output,
 no Prefect; the flows schedule them, these decide.
 
-Reading: `discover` -> `start_document` (hash, text layer) -> `read_page` (OCR) -> `finish_document` (store); or,
-split where the work is: `identify_document` (hash: skip stored bytes) -> `read_document` (text layer, stored at once
-when no page needs OCR), so that a worker process reads and stores a document and hands back only its Outcome.
+Reading: `discover` -> `start_document` (hash, text layer) -> `read_page` (OCR) -> `finish_document` (store).
 Extraction: `extract_outcome` / `extract_or_record` (pages -> records -> rows). Consistency: `check_pending`.
 Every failure is caught here, at the document boundary, and stored against the document: a bad file never stops
 the batch.
@@ -12,9 +10,8 @@ the batch.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar
 
 from extractors.document import extract_document
 from models.claims import CheckReport
@@ -27,11 +24,6 @@ from pipeline.settings import Settings
 from pipeline.store import documents, extractions
 
 log = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
-
-#: A file's SHA-256, size and first bytes (pipeline.intake.load.file_identity).
-Identity = tuple[str, int, bytes]
 
 #: Outcomes whose pages were just stored and need extracting.
 EXTRACTABLE = ("ingested", "partial")
@@ -48,55 +40,23 @@ def start_document(path: str, settings: Settings) -> PreparedDocument | Outcome:
     Returns an Outcome when the document is finished here (unchanged or failed),
     otherwise the PreparedDocument whose `ocr_pages` still need OCR.
     """
-    identity = identify_document(path, settings)
-    if isinstance(identity, Outcome):
-        return identity
-    return _at_document_boundary(path, [identity[0]], settings, lambda: prepare(Path(path), settings, identity))
-
-
-def identify_document(path: str, settings: Settings) -> Identity | Outcome:
-    """Hash the file (SHA-256, size, first bytes); the Outcome when these bytes are stored already or the file cannot be
-    read, else its identity, for `read_document`. Cheap: no page is read."""
-
-    read: list[str] = []  # the SHA-256 once known, stored with a failure after it
-
-    def identify() -> Identity | Outcome:
+    sha256 = None
+    try:
         # file_identity looks (os.stat) before it opens: a FIFO or a device is recorded with its reason, never read.
         identity = file_identity(Path(path))
-        read.append(identity[0])
-        unchanged = documents.find_unchanged(settings.database_url, path, identity[0])
-        return identity if unchanged is None else unchanged
-
-    return _at_document_boundary(path, read, settings, identify)
-
-
-def read_document(path: str, identity: Identity, settings: Settings) -> PreparedDocument | Outcome:
-    """Read an identified file's text layer and, when no page needs OCR, store it at once, in its own transaction,
-    where it was read: the pages go from the reader to the store, never back to the caller.
-
-    Returns the stored (or failed) Outcome, or the PreparedDocument whose `ocr_pages` still need OCR
-    (`read_page`, then `finish_document`).
-    """
-    doc = _at_document_boundary(path, [identity[0]], settings, lambda: prepare(Path(path), settings, identity))
-    if isinstance(doc, Outcome) or doc.ocr_pages:
-        return doc
-    return finish_document(doc, [], settings)
-
-
-def _at_document_boundary(path: str, sha256: list[str], settings: Settings, work: Callable[[], _T]) -> _T | Outcome:
-    """`work()`; a failure is stored against the document (with its SHA-256, the last of `sha256` once known) and
-    its Outcome returned, except a transient one, which is raised."""
-    sha = lambda: sha256[-1] if sha256 else None  # noqa: E731
-    try:
-        return work()
+        sha256 = identity[0]
+        unchanged = documents.find_unchanged(settings.database_url, path, sha256)
+        if unchanged is not None:
+            return unchanged
+        return prepare(Path(path), settings, identity)
     except ProtokollError as e:
         if e.transient:
             raise
-        return documents.save_failure(settings.database_url, path, e, sha())
+        return documents.save_failure(settings.database_url, path, e, sha256)
     except Exception as e:  # noqa: BLE001 - the document boundary: record, never stop the batch
         # Handled: the stored error says what happened; the traceback only for whoever turns debug logging on.
         log.debug("unexpected error on %s", path, exc_info=True)
-        return documents.save_failure(settings.database_url, path, InternalError(f"internal error: {type(e).__name__}: {e}"), sha())
+        return documents.save_failure(settings.database_url, path, InternalError(f"internal error: {type(e).__name__}: {e}"), sha256)
 
 
 def read_page(path: str, kind: FileKind, number: int, settings: Settings, deadline: float | None = None) -> PageText:
@@ -131,12 +91,12 @@ def fail_document(path: str, error: BaseException, settings: Settings, sha256: s
     return documents.save_failure(settings.database_url, path, error, sha256)
 
 
-def first_reading(sha256: str, path: str, read: dict[str, str]) -> bool:
-    """Whether `path` is the first file of this round with the bytes `sha256` (`read`: sha256 -> path, updated here).
+def first_reading(doc: PreparedDocument, read: dict[str, str]) -> bool:
+    """Whether `doc` is the first file of this round with its bytes (`read`: sha256 -> path, updated here).
     Copies (the same bytes under another name) wait until the first is stored, and are then found unchanged."""
-    if sha256 in read:
+    if doc.sha256 in read:
         return False
-    read[sha256] = path
+    read[doc.sha256] = doc.path
     return True
 
 

@@ -131,17 +131,20 @@ def ingest(
         # and loads Prefect and the pipeline (spaCy, pdfplumber, …).
         api = start_local_api_soon()
         settings = open_settings(db, workers=workers, dask_address=dask, ocr_language=language)
-        from flows.ingest import run_ingest, worker_pool
+        from flows.ingest import run_ingest
+        from pipeline.steps import warm_up
+
+        if not api.done():
+            warm_up()  # free while the API boots; with a running server the first extraction loads them instead
 
         columns = progress_columns()
         outcomes = None
-        # The worker processes load the pipeline (spaCy, pdfium, …) while the API boots.
-        with worker_pool(settings, signals.stop) as pool, Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:
+        with Progress(*columns, console=err_console, transient=False, disable=not err_console.is_terminal and not os.environ.get("PROTOKOLL_PROGRESS")) as bar:
             progress = BarProgress(bar)
             try:
                 api.result()
                 if not signals.stop.is_set():
-                    outcomes = run_ingest([str(p) for p in paths], settings, progress, signals.stop, pool)
+                    outcomes = run_ingest([str(p) for p in paths], settings, progress, signals.stop)
             except LocalApiError as e:
                 err_console.print(f"[red]{e}[/red]")
                 raise typer.Exit(ExitCode.ORCHESTRATOR) from e
