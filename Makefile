@@ -39,6 +39,7 @@ test: setup
 	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 bench: samples
+	$(PY) benchmarks/throughput_bench.py
 	$(PY) benchmarks/ingest_bench.py
 	$(PY) benchmarks/scan_bench.py
 	$(PY) benchmarks/reading_bench.py

@@ -3,6 +3,8 @@
 # and only as root; otherwise prints the exact command to run.
 set -euo pipefail
 PACKAGES=(tesseract-ocr tesseract-ocr-swe tesseract-ocr-osd fonts-dejavu-core)
+# pdftotext, the reading baseline the throughput benchmark prints beside the command.
+PACKAGES+=(poppler-utils)
 # Fonts the scan accuracy benchmark prints its pages in (serif, sans, condensed): DejaVu Sans Condensed is in
 # -extra, Liberation Serif/Sans in liberation2, Liberation Sans Narrow only in the older fonts-liberation.
 PACKAGES+=(fonts-dejavu-extra fonts-liberation2 fonts-liberation)
