@@ -92,50 +92,39 @@ def upgrade(url: str, revision: str = "head") -> None:
     a lock (an advisory lock on PostgreSQL, a file lock beside the SQLite file), and the second process
     finds the work done when it gets the lock.
     """
+    with exclusive(url, "migrate"):
+        _migrate(url, command.upgrade, revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Go back to `revision`, in one transaction as an upgrade runs (on SQLite with foreign keys off)."""
+    _migrate(url, command.downgrade, revision)
+
+
+def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run one Alembic command (`step`: upgrade or downgrade) to `revision` in one transaction.
+
+    On SQLite that transaction is BEGIN IMMEDIATE with foreign keys off: a batch migration copies a table and drops
+    the original, and with foreign keys on that drop would first delete (cascade) every row referring to it."""
     engine = get_engine(url)
     cfg = alembic_config(url)
-    with exclusive(url, "migrate"):
-        if engine.dialect.name == "sqlite":
-            _upgrade_sqlite(engine, cfg, revision)
-            return
+    if engine.dialect.name != "sqlite":
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
-
-
-def _upgrade_sqlite(engine: Engine, cfg: Config, revision: str) -> None:
-    """One transaction (BEGIN IMMEDIATE), with foreign keys off: a batch migration copies a table and drops the
-    original, and with foreign keys on that drop would first delete (cascade) every row referring to it."""
-    _sqlite_migration(engine, cfg, lambda: command.upgrade(cfg, revision))
-
-
-def _sqlite_migration(engine: Engine, cfg: Config, step: Callable[[], None]) -> None:
-    """Run one Alembic `step` on SQLite in one transaction with foreign keys off (see `_upgrade_sqlite`)."""
+            step(cfg, revision)
+        return
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         try:
             _retry_locked(lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"))
             cfg.attributes["connection"] = conn
-            step()
+            step(cfg, revision)
             conn.commit()
         except BaseException:
             conn.rollback()
             raise
         finally:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-
-
-def downgrade(url: str, revision: str) -> None:
-    """Go back to `revision`; on SQLite with foreign keys off, as an upgrade runs (a batch copy of a table would
-    otherwise cascade-delete the rows that refer to it)."""
-    engine = get_engine(url)
-    cfg = alembic_config(url)
-    if engine.dialect.name != "sqlite":
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, revision)
-        return
-    _sqlite_migration(engine, cfg, lambda: command.downgrade(cfg, revision))
 
 
 def ensure_schema(url: str) -> None:

@@ -238,19 +238,13 @@ def _drop_spans_of(conn: sa.Connection, going: tuple[tuple[str, str], ...]) -> N
     inspector = sa.inspect(conn)
     pointers = {(table, column['name']) for table in inspector.get_table_names() for column in inspector.get_columns(table)
                 if column['name'].endswith('span_id')}
-    staying = sorted(pointers - set(going))
-    going = tuple(pair for pair in going if pair in pointers)
     spans = sa.table('spans', sa.column('id', sa.Integer))
 
-    def referred(pairs) -> sa.Select:
-        tables = [(sa.table(table, sa.column(column)), column) for table, column in pairs]
+    def referred(pairs) -> sa.CompoundSelect:
+        tables = [(sa.table(table, sa.column(column)), column) for table, column in sorted(pairs)]
         return sa.union(*(sa.select(t.c[column]).where(t.c[column].isnot(None)) for t, column in tables))
 
-    keep = referred(staying) if staying else None
-    condition = spans.c.id.in_(referred(going))
-    if keep is not None:
-        condition = condition & spans.c.id.notin_(keep)
-    conn.execute(spans.delete().where(condition))
+    conn.execute(spans.delete().where(spans.c.id.in_(referred(going)), spans.c.id.notin_(referred(pointers - set(going)))))
 
 
 # --- upgrade: the blob's values into the rows -----------------------------------------------------------------

@@ -26,35 +26,30 @@ down_revision = '0011'
 branch_labels = None
 depends_on = None
 
-# (table, column, the set as of this revision, what a string outside it becomes). Copied rather than imported
-# from models/: a migration describes the schema of its revision, whatever the models say later.
-CLOSED_SETS = (
-    ('sections', 'kind', ('protocol_cover', 'notice', 'attendance', 'paragraph_extract', 'minutes_item', 'letter', 'email',
-                          'board_message', 'tjansteskrivelse', 'table', 'report_body', 'other'), 'other'),
-    ('entities', 'label', ('municipality', 'body', 'organisation'), 'organisation'),
-    ('item_entries', 'kind', ('motion', 'reservation', 'conflict_of_interest', 'note', 'statement', 'distribution'), 'note'),
-    ('vote_choices', 'choice', ('yes', 'no', 'abstain'), None),
-)
-
 # The words a roll call prints, for a choice stored as printed.
 SWEDISH_CHOICES = {'ja': 'yes', 'nej': 'no', 'avstår': 'abstain', 'avstar': 'abstain', 'avstod': 'abstain', 'avstått': 'abstain'}
 
-
-def _member(stray: str, members: tuple[str, ...], fallback: str | None) -> str | None:
-    cleaned = stray.strip().lower()
-    if cleaned in members:
-        return cleaned
-    return SWEDISH_CHOICES.get(cleaned) if fallback is None else fallback
+# (table, column, the set as of this revision, other strings read as members, what any other string becomes; None:
+# the upgrade stops). Copied rather than imported from models/: a migration describes the schema of its revision,
+# whatever the models say later.
+CLOSED_SETS = (
+    ('sections', 'kind', ('protocol_cover', 'notice', 'attendance', 'paragraph_extract', 'minutes_item', 'letter', 'email',
+                          'board_message', 'tjansteskrivelse', 'table', 'report_body', 'other'), {}, 'other'),
+    ('entities', 'label', ('municipality', 'body', 'organisation'), {}, 'organisation'),
+    ('item_entries', 'kind', ('motion', 'reservation', 'conflict_of_interest', 'note', 'statement', 'distribution'), {}, 'note'),
+    ('vote_choices', 'choice', ('yes', 'no', 'abstain'), SWEDISH_CHOICES, None),
+)
 
 
 def upgrade() -> None:
     connection = op.get_bind()
     changes: list[tuple[sa.TableClause, str, str, str]] = []
-    for name, column, members, fallback in CLOSED_SETS:
+    for name, column, members, aliases, fallback in CLOSED_SETS:
         table = sa.table(name, sa.column(column, sa.String()))
         found = connection.execute(sa.select(table.c[column]).distinct()).scalars().all()
         for stray in [v for v in found if v is not None and v not in members]:
-            value = _member(stray, members, fallback)
+            cleaned = stray.strip().lower()
+            value = cleaned if cleaned in members else aliases.get(cleaned, fallback)
             if value is None:
                 raise RuntimeError(f'{name}.{column} holds {stray!r}, which is none of {", ".join(members)}: '
                                    f'correct those rows by hand, then upgrade again')
