@@ -274,12 +274,14 @@ def _block_at(lines: list[_Line], i: int, width: float, unit: float, gutter: flo
 def _classify(run: list[_Line], width: float, gutter: float) -> list[_Block]:
     columns = _columns(run, gutter)
     if len(columns) >= _TABLE_COLUMNS:
-        # a table starts at its first row of several cells: single lines above it are the text it follows
-        first = next(k for k, ln in enumerate(run) if len(ln.segments) >= 2)
-        body = run[first:]
-        cells = _columns(body, gutter)
-        if len(cells) >= _TABLE_COLUMNS and _is_table(body, cells):
-            return ([_Block("lines", run[:first])] if first else []) + [_Block("table", body, cells)]
+        # a table starts at its first row of several cells: single lines above it are the text it follows (lines
+        # of one segment each, staggered across the page, make columns but no row of cells, and no table)
+        first = next((k for k, ln in enumerate(run) if len(ln.segments) >= 2), None)
+        if first is not None:
+            body = run[first:]
+            cells = _columns(body, gutter)
+            if len(cells) >= _TABLE_COLUMNS and _is_table(body, cells):
+                return ([_Block("lines", run[:first])] if first else []) + [_Block("table", body, cells)]
     if len(columns) == 2 and len(run) >= 3 and _is_prose(run, columns, width):
         return [_Block("prose", run, columns)]
     return [_Block("lines", run)]

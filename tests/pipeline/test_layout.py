@@ -179,6 +179,15 @@ def test_index_written_as_lines_under_its_heading():
     assert regions(page) == [("index_table", "Ärendelista\n§ 12 Budget 2025 ........ 3\n§ 13 Taxor och avgifter ........ 4\n§ 14 Val av ombud 6")]
 
 
+def test_staggered_single_words_make_columns_but_no_table():
+    """Close lines of one word each, each further right (as OCR reads a signature block or a stamp), project to
+    three columns with no row of cells: they are lines, not a table (this raised StopIteration on a real scan)."""
+    words = [Box("Justerare", 60, 100, 130, 112), Box("Ordförande", 220, 116, 300, 128), Box("Sekreterare", 420, 132, 510, 144)]
+    page = layout_page(words, 600, 800)
+    assert page.text == "Justerare\nOrdförande\nSekreterare"
+    assert [r.kind for r in page.regions if r.kind == RegionKind.TABLE] == []
+
+
 def test_vote_table_marks_land_in_their_columns(tmp_path):
     def votes(p: Page) -> None:
         p.text(60, 90, "Omröstningslista")
